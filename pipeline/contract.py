@@ -1,0 +1,103 @@
+"""The CSV contract (../shared/corpus/CONTRACT.md) as code: table names, columns, and how they are written.
+
+Every module that makes or reads contract tables takes the column lists from
+here, so a column is named in exactly one place.  DataFrames passed between
+modules may carry extra provenance columns whose names start with ``src_``
+(``src_file``, ``src_page``, ``src_table``, ``src_row``, ``src_col``); they are
+kept for findings and the report and dropped when a CSV is written.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+ITEMS = [
+    "report_quarter", "item_no", "title", "status", "category", "total_budget_mkrw",
+    "total_national_mkrw", "total_city_mkrw", "total_district_mkrw", "total_other_mkrw",
+    "secured_year", "secured_budget_mkrw", "secured_city_mkrw", "secured_district_mkrw",
+    "start", "end", "final_goal", "lead_department", "support_department", "source_file",
+    "source_pages",
+]
+BUDGET = ["report_quarter", "item_no", "unit", "kind", "fund", "period", "period_start",
+          "period_end", "amount_mkrw"]
+PLAN = ["report_quarter", "item_no", "unit", "task", "period", "period_start", "period_end",
+        "text", "value", "measure"]
+PERFORMANCE = PLAN
+FINDINGS = ["report_quarter", "item_no", "check", "severity", "location", "expected", "found",
+            "message"]
+DIFF = ["table", "change", "item_no", "unit", "kind", "fund", "task", "period", "field",
+        "before", "after"]
+
+COLUMNS: dict[str, list[str]] = {
+    "items": ITEMS,
+    "budget": BUDGET,
+    "plan": PLAN,
+    "performance": PERFORMANCE,
+    "findings": FINDINGS,
+}
+# The four tables score.py compares; findings is ours.
+CONTRACT_TABLES = ("items", "budget", "plan", "performance")
+ALL_TABLES = ("items", "budget", "plan", "performance", "findings")
+
+# Row keys, as in CONTRACT.md's diff section.
+KEYS: dict[str, list[str]] = {
+    "items": ["item_no"],
+    "budget": ["item_no", "unit", "kind", "fund", "period"],
+    "plan": ["item_no", "unit", "task", "period"],
+    "performance": ["item_no", "unit", "task", "period"],
+}
+
+FUNDS = ("national", "city", "district", "other", "total")
+
+
+def empty(table: str) -> pd.DataFrame:
+    return pd.DataFrame(columns=COLUMNS[table])
+
+
+def to_contract(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """The contract columns only, in contract order (provenance ``src_*`` dropped)."""
+    cols = COLUMNS[table]
+    out = df.reindex(columns=cols)
+    return out
+
+
+def _fmt(v: object) -> object:
+    # Integers stay integers in the CSV (2880, not 2880.0); None/NaN become empty.
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        if v != v:  # NaN
+            return ""
+        if v.is_integer():
+            return int(v)
+        return repr(v)
+    return v
+
+
+def write_csv(path: Path, table: str, df: pd.DataFrame) -> None:
+    """UTF-8 with BOM (Excel opens Korean correctly), written atomically (temp file + rename)."""
+    out = to_contract(table, df).astype(object).map(_fmt) if len(df) else to_contract(table, df)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as f:
+            out.to_csv(f, index=False, lineterminator="\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def read_csv(path: Path, table: str) -> pd.DataFrame:
+    """A contract CSV back as strings-and-numbers the way it was written (empty cells as '')."""
+    df = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    return df.reindex(columns=COLUMNS[table], fill_value="")
