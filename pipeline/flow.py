@@ -1,0 +1,234 @@
+"""The whole quarterly flow behind ``make report``: input/ → extract → archive → report → diff.
+
+This is orchestration only (I/O at the edge); each step is its own module.  A
+bad file costs only itself, a quarter whose files clash (the same item twice) is
+not archived, and a quarter already archived is never silently rewritten.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+
+from . import contract
+from .batch import FileResult, _code_fingerprint, process_files
+from .errors import InputError
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+INPUT_SUFFIXES = {".pdf", ".hwp", ".hwpx"}
+
+
+def _say(line: str = "") -> None:
+    print(line, flush=True)
+
+
+def _err(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def input_files(folder: Path) -> list[Path]:
+    """Every report file in the folder (not hidden files, not sub-folders), in name order."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p for p in folder.iterdir()
+        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in INPUT_SUFFIXES
+    )
+
+
+def ignored_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p for p in folder.iterdir()
+        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() not in INPUT_SUFFIXES
+    )
+
+
+def quarter_of(tables: dict[str, pd.DataFrame]) -> Optional[str]:
+    items = tables.get("items")
+    if items is None or not len(items):
+        return None
+    qs = sorted(set(items["report_quarter"].astype(str)))
+    return qs[-1] if qs else None
+
+
+def load_side(spec: str, archive_root: Path) -> tuple[str, dict[str, pd.DataFrame]]:
+    """A diff side: an archived quarter ('2021Q3') or a folder holding the contract CSVs."""
+    from .archive import load_quarter
+    from .diff import load_tables
+
+    p = Path(spec)
+    if p.is_dir() and (p / "items.csv").exists():
+        tables = load_tables(p)
+        q = quarter_of(tables) or p.name
+        return q, tables
+    q = spec.strip().upper()
+    if (archive_root / q).is_dir():
+        return q, load_quarter(archive_root, q)
+    raise FileNotFoundError(f"{spec}: neither a quarter in {archive_root} nor a folder with items.csv")
+
+
+def write_diff(old: dict, new: dict, out: Path, *, before: str, after: str, pdf: bool = True) -> list[Path]:
+    from .diff import diff_tables, is_restatement
+
+    out.mkdir(parents=True, exist_ok=True)
+    d = diff_tables(old, new)
+    contract_diff = d.reindex(columns=contract.DIFF)
+    _write_plain_csv(out / "diff.csv", contract_diff)
+    shown = d.copy()
+    shown["restated"] = [bool(is_restatement(row, after)) for _, row in d.iterrows()] if len(d) else []
+    from .report import render_diff
+
+    html, pdf_path = render_diff(shown, out, before=before, after=after, pdf=pdf)
+    return [out / "diff.csv", html] + ([pdf_path] if pdf_path else [])
+
+
+def _write_plain_csv(path: Path, df: pd.DataFrame) -> None:
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as f:
+        df.to_csv(f, index=False, lineterminator="\n")
+    os.replace(tmp, path)
+
+
+def _stamp(archive_dir: Path, prev: Optional[str], pdf: bool) -> str:
+    h = hashlib.sha256()
+    for name in ("manifest.json",):
+        p = archive_dir / name
+        if p.exists():
+            m = json.loads(p.read_text(encoding="utf-8"))
+            h.update(json.dumps(m.get("sources", m), sort_keys=True, ensure_ascii=False).encode())
+    h.update(f"{prev}|{pdf}|{_code_fingerprint()}".encode())
+    for p in sorted((ROOT / "templates").rglob("*")):
+        if p.is_file():
+            h.update(p.name.encode())
+            h.update(str(p.stat().st_size).encode())
+    return h.hexdigest()
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from .archive import ArchiveRefused, archive_quarter, load_quarter, previous_quarter
+    from .quarter import combine
+    from .report import render_report
+
+    in_dir: Path = args.input
+    out_dir: Path = args.output
+    files = input_files(in_dir)
+    for p in ignored_files(in_dir):
+        _err(f"{p}: not a PDF, HWP or HWPX file name — skipped")
+    if not files:
+        files = input_files(EXAMPLES)
+        if not files:
+            _err(f"{in_dir} holds no report and the bundled example is missing ({EXAMPLES})")
+            return 1
+        _say(f"{in_dir}/ holds no report: running on the bundled example "
+             f"(item 57, 2021 Q3 and Q4) from {EXAMPLES.relative_to(ROOT)}/")
+
+    results = process_files(files, quarter=args.quarter, jobs=args.jobs, cache_dir=out_dir / ".cache")
+    for r in results:
+        if not r.ok:
+            _err(r.line())
+            if args.debug and r.detail:
+                _err(r.detail)
+
+    by_q: dict[str, list[FileResult]] = defaultdict(list)
+    for r in results:
+        if r.ok and r.tables:
+            q = quarter_of(r.tables)
+            if q:
+                by_q[q].append(r)
+
+    archive_root = out_dir / "archive"
+    failed_quarters: dict[str, str] = {}
+    written: list[tuple[str, list[Path]]] = []
+    for q in sorted(by_q):
+        parts = by_q[q]
+        try:
+            tables = combine([(r.path.name, r.tables) for r in parts])
+        except InputError as exc:
+            failed_quarters[q] = str(exc)
+            _err(f"{q}: {exc} — quarter not archived")
+            continue
+        try:
+            res = archive_quarter(archive_root, q, tables, [r.path for r in parts], replace=args.replace)
+        except ArchiveRefused as exc:
+            failed_quarters[q] = str(exc)
+            _err(f"{q}: {exc}")
+            continue
+        _say(f"{q}: archive {res.status} — {res.path}" + (f" ({res.message})" if res.message else ""))
+        tables = load_quarter(archive_root, q)  # report exactly what the archive holds
+        prev = previous_quarter(archive_root, q)
+        q_out = out_dir / q
+        q_out.mkdir(parents=True, exist_ok=True)
+        stamp_file = q_out / ".report-stamp"
+        stamp = _stamp(archive_root / q, prev, not args.no_pdf)
+        outputs: list[Path] = []
+        if stamp_file.exists() and stamp_file.read_text() == stamp and (q_out / "report.html").exists():
+            _say(f"{q}: report up to date — {q_out / 'report.html'}")
+            written.append((q, []))
+            continue
+        diff_df = None
+        if prev:
+            old = load_quarter(archive_root, prev)
+            outputs += write_diff(old, tables, q_out / f"diff-{prev}", before=prev, after=q, pdf=not args.no_pdf)
+            from .diff import diff_tables, is_restatement
+
+            diff_df = diff_tables(old, tables)
+            diff_df["restated"] = [bool(is_restatement(row, q)) for _, row in diff_df.iterrows()] if len(diff_df) else []
+        body = _body(parts)
+        html, pdf = render_report(
+            tables, q_out, quarter=q, body=body, diff=diff_df, previous_quarter=prev, pdf=not args.no_pdf
+        )
+        outputs = [html] + ([pdf] if pdf else []) + outputs
+        stamp_file.write_text(stamp)
+        written.append((q, outputs))
+
+    _summary(results, by_q, failed_quarters, written, archive_root)
+    bad = [r for r in results if not r.ok]
+    return 1 if bad or failed_quarters else 0
+
+
+def _body(parts: list[FileResult]) -> Optional[str]:
+    for r in parts:
+        meta = r.tables.get("meta") if r.tables else None
+        if isinstance(meta, pd.DataFrame) and "body" in meta and len(meta):
+            v = str(meta["body"].iloc[0] or "").strip()
+            if v:
+                return v
+    return None
+
+
+def _summary(results, by_q, failed_quarters, written, archive_root: Path) -> None:
+    _say()
+    _say("요약 (summary)")
+    _say(f"  {'file':<40} {'status':<8} {'quarter':<8} {'items':>5} {'findings':>8}  reason")
+    for r in results:
+        if r.ok:
+            items = len(r.tables.get("items", [])) if r.tables else 0
+            findings = len(r.tables.get("findings", [])) if r.tables else 0
+            _say(f"  {r.path.name:<40} {'read':<8} {quarter_of(r.tables) or '':<8} {items:>5} {findings:>8}"
+                 + ("  (cached)" if r.cached else ""))
+        else:
+            status = {"no_items": "no item", "internal": "internal"}.get(r.status, "failed")
+            _say(f"  {r.path.name:<40} {status:<8} {'':<8} {'':>5} {'':>8}  {r.message}")
+    n_ok = sum(1 for r in results if r.ok)
+    n_items = sum(len(r.tables.get("items", [])) for r in results if r.ok and r.tables)
+    n_find = sum(len(r.tables.get("findings", [])) for r in results if r.ok and r.tables)
+    _say(f"  files read {n_ok}/{len(results)}, items {n_items}, findings {n_find}, "
+         f"files failed {len(results) - n_ok}")
+    for q, why in failed_quarters.items():
+        _say(f"  quarter {q} not archived: {why}")
+    for q, outs in written:
+        _say(f"  {q}: archive {archive_root / q}")
+        for p in outs:
+            _say(f"        {p}")
