@@ -1,0 +1,195 @@
+"""Where things are in a report: items, their contract sections, continued tables, the quarter.
+
+A compiled report holds a cover, a 목차 and many items; a single card holds
+one.  An item is anchored on its key-value box (a table naming both 추진상황
+and 총사업비), because that box is what makes a card a card: a work plan that
+merely uses the words (bad/unrelated-busan-workplan.pdf) has no such box.  The
+item's number and title are the number+title line or box just before it.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .model import Block, Document, Table, TextBlock
+from .textclean import clean, fold
+
+# Contract sections by the words of their heading (folded: no spaces).
+SECTION_WORDS: list[tuple[str, tuple[str, ...]]] = [
+    ("perf", ("추진실적",)),
+    ("plan", ("추진계획",)),
+    ("budget_plan", ("투자수요", "투자계획", "소요예산")),
+    ("budget_exec", ("집행액", "집행실적", "집행현황")),
+]
+# A heading that starts a non-contract part (□ 향후계획, ○ 맞춤형 홍보 실적, ○ 입주기업 현황 …).
+_HEADING_MARK = re.compile(r"^\s*[□■◎▣◆◇○●▶▷※<〈\[]")
+_TITLE_LINE = re.compile(r"^\s*(\d{1,3})\s*[.)]?\s+(\S.*)$", re.S)
+_QUARTER_TEXT = re.compile(r"((?:19|20)\d{2})\s*년\s*(?:([1-4])\s*/\s*4|([1-4]))\s*분기")
+
+
+@dataclass
+class Section:
+    """One contract table of an item: its heading and the table parts printed under it."""
+
+    kind: str  # perf | plan | budget_plan | budget_exec
+    heading: str
+    notes: list[str] = field(default_factory=list)  # heading + text lines of the section (unit notes)
+    parts: list[Table] = field(default_factory=list)  # consecutive parts of one printed table
+
+
+@dataclass
+class ItemSpan:
+    item_no: int
+    title: str
+    blocks: list[Block]  # from the title to just before the next item's title
+    kv_tables: list[Table]
+    title_page: Optional[int] = None
+
+    @property
+    def pages(self) -> list[int]:
+        out = []
+        for b in self.blocks:
+            if b.page is not None:
+                out.append(b.page)
+        return out
+
+
+def section_kind(text: str) -> Optional[str]:
+    """The contract section a heading opens, None when it is not one."""
+    f = fold(text)
+    if "홍보" in f or "향후" in f:
+        return None
+    for kind, words in SECTION_WORDS:
+        if any(w in f for w in words):
+            return kind
+    return None
+
+
+def _cell_folds(t: Table) -> set[str]:
+    return {fold(c.text) for c in t.cells}
+
+
+def is_kv_box(t: Table) -> bool:
+    """The key-value box of a card: cells 추진상황 and 총사업비 (labels, not sentences)."""
+    f = _cell_folds(t)
+    labels = {x for x in f if len(x) <= 12}
+    return any(x.startswith("추진상황") for x in labels) and any(x.startswith("총사업비") for x in labels)
+
+
+def title_of(text: str) -> str:
+    """Title without its 『』/「」 brackets; a closing bracket glued to a word becomes a space."""
+    t = clean(text)
+    t = re.sub(r"[『「〔《]", "", t)
+    t = re.sub(r"[』」〕》]", " ", t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def _title_from_block(b: Block) -> Optional[tuple[int, str]]:
+    if isinstance(b, TextBlock):
+        m = _TITLE_LINE.match(clean(b.text))
+        if m and re.search(r"[\uac00-\ud7a3]", m.group(2)):
+            return int(m.group(1)), title_of(m.group(2))
+        return None
+    # A title box: a small table whose first cell is the number and the next the title.
+    cells = sorted(b.cells, key=lambda c: (c.row, c.col))
+    texts = [clean(c.text) for c in cells if clean(c.text)]
+    if 1 <= b.rows <= 2 and len(texts) >= 2 and re.fullmatch(r"\d{1,3}", texts[0]):
+        return int(texts[0]), title_of(" ".join(texts[1:]))
+    if len(texts) == 1:
+        m = _TITLE_LINE.match(texts[0])
+        if m:
+            return int(m.group(1)), title_of(m.group(2))
+    return None
+
+
+def find_items(doc: Document) -> list[ItemSpan]:
+    """Items in reading order, each with the blocks from its title up to the next title."""
+    blocks = doc.blocks
+    anchors: list[tuple[int, int, str, int]] = []  # (title block idx, item_no, title, kv idx)
+    for i, b in enumerate(blocks):
+        if not (isinstance(b, Table) and is_kv_box(b)):
+            continue
+        if anchors and anchors[-1][3] >= i:
+            continue
+        found = None
+        lo = anchors[-1][3] + 1 if anchors else 0
+        for j in range(i, max(lo, i - 6) - 1, -1):
+            t = _title_from_block(blocks[j]) if j != i else _title_in_kv(b)
+            if t:
+                found = (j, *t)
+                break
+        if found is None:
+            continue
+        anchors.append((found[0], found[1], found[2], i))
+    items = []
+    for k, (start, no, title, kv) in enumerate(anchors):
+        end = anchors[k + 1][0] if k + 1 < len(anchors) else len(blocks)
+        span = blocks[start:end]
+        kvs = [b for b in span if isinstance(b, Table) and is_kv_box(b)]
+        items.append(ItemSpan(no, title, span, kvs, blocks[start].page))
+    return items
+
+
+def _title_in_kv(t: Table) -> Optional[tuple[int, str]]:
+    """Forms that put the number and title in the first row of the key-value box."""
+    first = sorted((c for c in t.cells if c.row == 0), key=lambda c: c.col)
+    texts = [clean(c.text) for c in first if clean(c.text)]
+    if len(texts) >= 2 and re.fullmatch(r"\d{1,3}", texts[0]) and "추진상황" not in fold(texts[1]):
+        return int(texts[0]), title_of(" ".join(texts[1:]))
+    return None
+
+
+def sections(item: ItemSpan) -> list[Section]:
+    """The item's contract sections in order; tables under other headings are left out."""
+    out: list[Section] = []
+    cur: Optional[Section] = None
+    for b in item.blocks:
+        if isinstance(b, TextBlock):
+            kind = section_kind(b.text) if _HEADING_MARK.match(b.text) or len(fold(b.text)) <= 30 else None
+            if kind:
+                cur = Section(kind, _heading_name(b.text), [b.text])
+                out.append(cur)
+            elif _HEADING_MARK.match(b.text):
+                cur = None
+            elif cur is not None:
+                cur.notes.append(b.text)
+            continue
+        if cur is not None and not is_kv_box(b):
+            cur.parts.append(b)
+    return [s for s in out if s.parts]
+
+
+def _heading_name(text: str) -> str:
+    t = clean(text)
+    t = re.sub(r"^[□■◎▣◆◇○●▶▷※\s]+", "", t)
+    t = re.sub(r"[(（]\s*단위.*$", "", t)
+    return t.strip()
+
+
+def report_quarter_in_text(doc: Document) -> Optional[str]:
+    """`2023Q2` from the cover or running header (`2023년 2분기 공약사업 추진상황`), the most frequent one."""
+    seen: Counter[str] = Counter()
+    for b in doc.blocks:
+        if not isinstance(b, TextBlock):
+            continue
+        t = re.sub(r"\s+", " ", b.text).strip()
+        # Only a line that is about the report (cover, running header), not a sentence in a plan.
+        whole = _QUARTER_TEXT.fullmatch(re.sub(r"^[(（]|[)）]$", "", t))
+        if not whole and not any(w in fold(t) for w in ("공약", "추진상황")):
+            continue
+        for m in _QUARTER_TEXT.finditer(t):
+            seen[f"{m.group(1)}Q{m.group(2) or m.group(3)}"] += 1
+    if not seen:
+        return None
+    return seen.most_common(1)[0][0]
+
+
+def source_pages(item: ItemSpan) -> str:
+    """`a-b` from the title's page to the item's last page, `a` when one page, "" without pages."""
+    pages = item.pages
+    if not pages or item.title_page is None:
+        return ""
+    a, b = item.title_page, max(pages)
+    return str(a) if a == b else f"{a}-{b}"

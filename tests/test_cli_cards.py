@@ -1,0 +1,105 @@
+"""The seed cards and the compiled reports through the CLI, scored with ../shared/tools/score.py.
+
+These are the product's acceptance figures: 1.000 precision and recall, numeric
+and text, in all four contract tables, for every format of the same card.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from scoring import assert_perfect, score
+
+CARDS = [
+    ("seed57-2021Q4.lo.pdf", "seed57-2021Q4.truth.json", ""),
+    ("seed57-2021Q4.chrome.pdf", "seed57-2021Q4.truth.json", ""),
+    ("seed57-2021Q4.rhwp.pdf", "seed57-2021Q4.truth.json", "·"),
+    ("seed57-2021Q4.hwpx", "seed57-2021Q4.truth.json", ""),
+    ("seed57-2021Q4.hwp", "seed57-2021Q4.truth.json", ""),
+    ("seed57-2021Q3.lo.pdf", "seed57-2021Q3.truth.json", ""),
+    ("seed57-2021Q3.hwpx", "seed57-2021Q3.truth.json", ""),
+]
+
+
+def _extract(path: Path, out: Path) -> None:
+    proc = run_cli("extract", str(path), "--out", str(out), "--no-cache")
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("name, truth, drop", CARDS, ids=[c[0] for c in CARDS])
+def test_seed_card_scores_perfect(corpus: Path, tools: Path, tmp_path: Path, name: str, truth: str, drop: str) -> None:
+    _extract(corpus / "cards" / name, tmp_path)
+    assert_perfect(score(tools, corpus / "cards" / truth, tmp_path, source=name, drop=drop))
+
+
+def _rows(folder: Path, table: str) -> list[tuple]:
+    with open(folder / f"{table}.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    drop = {"source_file", "source_pages"}
+    return sorted(tuple((k, v) for k, v in r.items() if k not in drop) for r in rows)
+
+
+@pytest.mark.parametrize("other", ["seed57-2021Q4.hwpx", "seed57-2021Q4.hwp"])
+def test_hwp_csvs_equal_pdf_csvs_row_for_row(corpus: Path, tmp_path: Path, other: str) -> None:
+    _extract(corpus / "cards" / "seed57-2021Q4.lo.pdf", tmp_path / "pdf")
+    _extract(corpus / "cards" / other, tmp_path / "hwp")
+    for table in ("items", "budget", "plan", "performance", "findings"):
+        assert _rows(tmp_path / "pdf", table) == _rows(tmp_path / "hwp", table), table
+
+
+COMPILED = [
+    ("hanbit-2023Q2.lo.pdf", "hanbit-2023Q2.truth.json"),
+    ("hanbit-2023Q2.rl.pdf", "hanbit-2023Q2.truth.json"),
+    ("hanbit-2023Q1.lo.pdf", "hanbit-2023Q1.truth.json"),
+]
+
+
+@pytest.mark.parametrize("name, truth", COMPILED, ids=[c[0] for c in COMPILED])
+def test_compiled_report_scores(corpus: Path, tools: Path, tmp_path: Path, name: str, truth: str) -> None:
+    _extract(corpus / "compiled" / name, tmp_path)
+    assert_perfect(score(tools, corpus / "compiled" / truth, tmp_path, source=name), text_min=0.995)
+    with open(tmp_path / "findings.csv", encoding="utf-8-sig") as f:
+        assert list(csv.DictReader(f)) == [], "a correct report gives no finding"
+
+
+@pytest.mark.parametrize("name", [c[0] for c in CARDS])
+def test_seed_cards_give_no_findings(corpus: Path, tmp_path: Path, name: str) -> None:
+    _extract(corpus / "cards" / name, tmp_path)
+    with open(tmp_path / "findings.csv", encoding="utf-8-sig") as f:
+        assert list(csv.DictReader(f)) == []
+
+
+def test_tables_json_shape(corpus: Path) -> None:
+    proc = run_cli("tables", str(corpus / "cards" / "seed57-2021Q4.lo.pdf"), "--json")
+    assert proc.returncode == 0, proc.stderr
+    tables = json.loads(proc.stdout)
+    assert isinstance(tables, list) and tables
+    for t in tables:
+        assert set(t) == {"page", "bbox", "rows", "cols", "cells"}
+        assert t["page"] >= 1 and len(t["bbox"]) == 4
+        covered = set()
+        for c in t["cells"]:
+            assert set(c) == {"row", "col", "rowspan", "colspan", "text", "bbox"}
+            for r in range(c["row"], c["row"] + c["rowspan"]):
+                for k in range(c["col"], c["col"] + c["colspan"]):
+                    assert (r, k) not in covered
+                    covered.add((r, k))
+        assert len(covered) == t["rows"] * t["cols"]
+
+
+def test_tables_json_hwpx_has_null_page(corpus: Path) -> None:
+    proc = run_cli("tables", str(corpus / "cards" / "seed57-2021Q4.hwpx"), "--json")
+    assert proc.returncode == 0, proc.stderr
+    tables = json.loads(proc.stdout)
+    assert tables and all(t["page"] is None and t["bbox"] is None for t in tables)
+
+
+def test_tables_text_listing(corpus: Path) -> None:
+    proc = run_cli("tables", str(corpus / "cards" / "seed57-2021Q4.chrome.pdf"))
+    assert proc.returncode == 0, proc.stderr
+    assert "== table 1:" in proc.stdout and "page 1" in proc.stdout

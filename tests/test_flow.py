@@ -1,0 +1,97 @@
+"""`make report`'s flow end to end: input/ → extract → archive → report → diff, as a user runs it."""
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_cli
+
+
+def _report(input_dir: Path, output_dir: Path, *extra: str):
+    return run_cli("report", "--input", str(input_dir), "--output", str(output_dir), "--jobs", "2", *extra, timeout=900)
+
+
+def test_empty_input_runs_the_bundled_example(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    proc = _report(tmp_path / "in", tmp_path / "out")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "bundled example" in proc.stdout
+    archive = tmp_path / "out" / "archive"
+    assert (archive / "2021Q3" / "items.csv").exists()
+    assert (archive / "2021Q4" / "manifest.json").exists()
+    for q in ("2021Q3", "2021Q4"):
+        assert (tmp_path / "out" / q / "report.html").exists()
+        assert (tmp_path / "out" / q / "report.pdf").exists()
+    diff = tmp_path / "out" / "2021Q4" / "diff-2021Q3" / "diff.csv"
+    assert diff.exists()
+    with open(diff, encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    assert rows, "the example's two quarters differ"
+    # a second run changes nothing and says so
+    again = _report(tmp_path / "in", tmp_path / "out")
+    assert again.returncode == 0, again.stderr
+    assert "unchanged" in again.stdout
+
+
+def test_seed_pair_through_report_gives_the_expected_diff(corpus: Path, tools: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    inp = tmp_path / "in"
+    inp.mkdir()
+    for name in ("seed57-2021Q3.lo.pdf", "seed57-2021Q4.lo.pdf"):
+        (inp / name).symlink_to(corpus / "cards" / name)
+    proc = _report(inp, tmp_path / "out", "--no-pdf")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    diff = tmp_path / "out" / "2021Q4" / "diff-2021Q3" / "diff.csv"
+    check = subprocess.run(
+        [sys.executable, str(tools / "diffcheck.py"), str(corpus / "cards" / "seed57-2021Q3_to_2021Q4.expected_diff.json"),
+         str(diff), "--strict"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+
+
+def test_cli_diff_of_compiled_pair(corpus: Path, tools: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    for name, sub in (("hanbit-2023Q1.lo.pdf", "q1"), ("hanbit-2023Q2.lo.pdf", "q2")):
+        proc = run_cli("extract", str(corpus / "compiled" / name), "--out", str(tmp_path / sub), "--no-cache")
+        assert proc.returncode == 0, proc.stderr
+    proc = run_cli("diff", str(tmp_path / "q1"), str(tmp_path / "q2"), "--out", str(tmp_path / "d"), "--no-pdf")
+    assert proc.returncode == 0, proc.stderr
+    check = subprocess.run(
+        [sys.executable, str(tools / "diffcheck.py"),
+         str(corpus / "compiled" / "hanbit-2023Q1_to_2023Q2.expected_diff.json"), str(tmp_path / "d" / "diff.csv"),
+         "--strict"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+
+
+def test_new_sources_for_an_archived_quarter_are_refused_without_replace(corpus: Path, tmp_path: Path) -> None:
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "a.pdf").symlink_to(corpus / "cards" / "seed57-2021Q4.lo.pdf")
+    assert _report(inp, tmp_path / "out", "--no-pdf").returncode == 0
+    (inp / "a.pdf").unlink()
+    (inp / "b.pdf").symlink_to(corpus / "cards" / "seed57-2021Q4.chrome.pdf")
+    refused = _report(inp, tmp_path / "out", "--no-pdf")
+    assert refused.returncode == 1
+    assert "--replace" in refused.stderr
+    replaced = _report(inp, tmp_path / "out", "--no-pdf", "--replace")
+    assert replaced.returncode == 0, replaced.stderr
+    kept = [p for p in (tmp_path / "out" / "archive").iterdir() if p.name.startswith("2021Q4.replaced")]
+    assert len(kept) == 1
+
+
+def test_same_item_in_two_files_of_a_quarter_is_an_error_naming_both(corpus: Path, tmp_path: Path) -> None:
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "dept-a.pdf").symlink_to(corpus / "cards" / "seed57-2021Q4.lo.pdf")
+    (inp / "dept-b.hwpx").symlink_to(corpus / "cards" / "seed57-2021Q4.hwpx")
+    proc = _report(inp, tmp_path / "out", "--no-pdf")
+    assert proc.returncode == 1
+    line = [l for l in proc.stderr.splitlines() if "dept-a.pdf" in l and "dept-b.hwpx" in l]
+    assert line, proc.stderr
+    assert not (tmp_path / "out" / "archive" / "2021Q4").exists()
