@@ -116,7 +116,7 @@ def budget_chart(periods: Sequence[str], plan: dict[str, list[Optional[float]]],
     ``plan``/``executed`` map a fund (national, city, district, other, or total
     when the table has no split) to one amount per period (None = not printed).
     """
-    size, left, right, top, bottom = 10.0, 56.0, 10.0, 40.0, 34.0
+    size, left, right, top, bottom = 10.0, 56.0, 10.0, 48.0, 22.0
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def stack_total(series: dict[str, list[Optional[float]]], i: int) -> float:
@@ -162,5 +162,4 @@ def budget_chart(periods: Sequence[str], plan: dict[str, list[Optional[float]]],
         body.append(_text(x0, top + plot_h + 13, shorten(p, slot - 2, 9), size=9, anchor="middle"))
     body.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right:.1f}" y2="{top + plot_h}" '
                 f'stroke="#555" stroke-width="1"/>')
-    body.append(_text(left - 4, top - 4, "백만원", size=9, anchor="end", fill="#555"))
     return _svg(width, height, body, title)

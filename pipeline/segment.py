@@ -46,13 +46,20 @@ class ItemSpan:
     blocks: list[Block]  # from the title to just before the next item's title
     kv_tables: list[Table]
     title_page: Optional[int] = None
+    next_title_page: Optional[int] = None  # page where the next item starts
 
     @property
     def pages(self) -> list[int]:
+        # Running headers of the next item's page sit before its title: they are not this item's.
+        own_table_pages = {b.page for b in self.blocks if isinstance(b, Table)}
         out = []
         for b in self.blocks:
-            if b.page is not None:
-                out.append(b.page)
+            if b.page is None:
+                continue
+            if (self.next_title_page is not None and b.page >= self.next_title_page
+                    and b.page not in own_table_pages):
+                continue
+            out.append(b.page)
         return out
 
 
@@ -128,7 +135,8 @@ def find_items(doc: Document) -> list[ItemSpan]:
         end = anchors[k + 1][0] if k + 1 < len(anchors) else len(blocks)
         span = blocks[start:end]
         kvs = [b for b in span if isinstance(b, Table) and is_kv_box(b)]
-        items.append(ItemSpan(no, title, span, kvs, blocks[start].page))
+        nxt = blocks[anchors[k + 1][0]].page if k + 1 < len(anchors) else None
+        items.append(ItemSpan(no, title, span, kvs, blocks[start].page, nxt))
     return items
 
 

@@ -43,6 +43,16 @@ BOX_FIELDS = {
     "other": "total_other_mkrw",
 }
 KIND_KO = {"plan": "연차별 투자수요", "executed": "연차별 집행액"}
+# The `check` codes of findings.csv and what each means to a reader of the report.
+CHECK_NAMES = {
+    "total_budget_sum": "총사업비 = 국비 + 시비 + 구비 + 기타",
+    "box_fund_vs_plan": "총사업비(재원별) = 연차별 투자수요 계",
+    "total_column": "계 열 = 연도별 합계",
+    "total_row": "계·소계 행 = 재원별·단위사업별 합계",
+    "secured_vs_plan": "예산확보액 = 그 해 투자수요 계",
+    "executed_over_plan": "집행액 ≤ 투자수요",
+    "period_outside_term": "사업기간 밖의 연도",
+}
 TABLE_KO = {"plan": "연차별 추진계획", "performance": "추진실적", "budget": "투자계획·집행액"}
 
 
@@ -119,12 +129,28 @@ def row_label(unit: str, fund: str) -> str:
     return f"{unit} 소계" if fund == "total" else f"{unit} {FUND_KO.get(fund, fund)}"
 
 
+def _pages_text(v: Any) -> str:
+    """A page or pages as printed in a location: 2, [1, 2] → `1-2`, `1-2` as is."""
+    if v is None or isinstance(v, str):
+        return (v or "").strip()
+    if isinstance(v, float) and math.isnan(v):
+        return ""
+    if isinstance(v, (list, tuple, set)) or hasattr(v, "tolist"):
+        seq = v.tolist() if hasattr(v, "tolist") else list(v)
+        if not isinstance(seq, list):
+            return _item_key(seq)
+        pages = sorted({int(x) for x in seq if num(x) is not None})
+        if not pages:
+            return ""
+        return str(pages[0]) if pages[0] == pages[-1] else f"{pages[0]}-{pages[-1]}"
+    return _item_key(v)
+
+
 def _page_of(row: Optional[dict]) -> str:
     if not row:
         return ""
     for k in ("src_page", "src_pages", "source_pages"):
-        v = row.get(k)
-        t = _item_key(v) if k == "src_page" else _text(v)
+        t = _pages_text(row.get(k))
         if t:
             return t
     return ""
@@ -133,8 +159,9 @@ def _page_of(row: Optional[dict]) -> str:
 def location(table: str, row: Optional[dict] = None, row_text: str = "", col_text: str = "") -> str:
     """`연차별 투자수요 (표 3), 행 「계」, 열 「2020년」, p.2` — as much as is known."""
     head = table
-    if row and _item_key(row.get("src_table")):
-        head += f" (표 {_item_key(row.get('src_table'))})"
+    src_table = _item_key(row.get("src_table")) if row else ""
+    if src_table and re.sub(r"\s+", "", src_table) != re.sub(r"\s+", "", table):
+        head += f" (표 {src_table})" if src_table.isdigit() else f" ({src_table})"
     parts = [head]
     if row_text:
         parts.append(f"행 「{row_text}」")
@@ -345,19 +372,26 @@ def _check_total_rows(item: str, g: Grid, out: _Out) -> None:
             printed = g.get("", fund, period)
             assert printed is not None
             contributions: list[tuple[str, float, list[tuple[str, float]]]] = []
+            alt = 0.0  # the same sum with each unit's funds in place of its printed 소계
             for u in subs:
                 v = g.get(u, fund, period)
                 detail: list[tuple[str, float]] = []
-                if v is None and fund == "total":
+                if fund == "total":
                     detail = [(f, g.get(u, f, period)) for f in g.funds(u) if f != "total"]  # type: ignore
                     detail = [(f, x) for f, x in detail if x is not None]
-                    v = sum(x for _, x in detail) if detail else None
+                from_funds = sum(x for _, x in detail) if detail else None
+                if v is None:
+                    v = from_funds
+                else:
+                    detail = []
                 if v is not None:
                     contributions.append((u, v, detail))
+                    alt += from_funds if from_funds is not None else v
             if not contributions:
                 continue
             s = sum(v for _, v, _ in contributions)
-            if same(printed, s):
+            # A wrong 소계 is reported by its own row and column checks, not again here.
+            if same(printed, s) or same(printed, alt):
                 continue
             if len(contributions) == 1 and contributions[0][2]:
                 listing = " + ".join(f"{FUND_KO.get(f, f)} {fmt(x)}" for f, x in contributions[0][2])

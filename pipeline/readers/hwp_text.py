@@ -30,6 +30,7 @@ PUA_BULLETS: dict[int, str] = {
     0xF0FE: "\u2611",  # ☑ Wingdings (a ticked box: the chosen option of a □ list)
 }
 PUA_BULLETS.update({0xF02B1 + n - 1: chr(0x2460 + n - 1) for n in range(1, 10)})  # framed 1..9 → ①..⑨
+PUA_BULLETS.update({0xF02CE + n - 1: chr(0x2776 + n - 1) for n in range(1, 10)})  # inverse-framed 1..9 → ❶..❾
 
 _TRANSLATE = dict(PUA_BULLETS)
 _TRANSLATE.update({0x09: " ", 0xA0: " "})
@@ -64,6 +65,4 @@ def compose_text(raw: str) -> str:
         for tens0, units0 in _FRAMED_TENS_UNITS:
             if tens0 <= a < tens0 + 4 and units0 <= b < units0 + 10:
                 return _circled((a - tens0 + 1) * 10 + (b - units0))
-    if len(raw) == 1:
-        return clean(raw)
     return clean(raw)

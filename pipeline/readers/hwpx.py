@@ -37,11 +37,13 @@ _T_CHILD_TEXT = {
     "nbSpace": " ",
     "hyphen": "-",
 }
-# Drawing objects whose hp:drawText may hold paragraphs (and tables).
+# hp:ctrl children whose text belongs to no body line and no cell (only their tables count).
 _NOTE_CTRLS = {"footNote", "endNote"}
 _HEADER_CTRLS = {"header", "footer"}
 
-Event = Union[str, int]  # text piece, or index of a table in Document.tables
+# A text piece of the paragraph, the index of a table in Document.tables, or
+# ("box", text): a paragraph of a text box or caption, its own line in the body.
+Event = Union[str, int, tuple[str, str]]
 
 
 def read_hwpx(path: Path) -> Document:
@@ -51,7 +53,7 @@ def read_hwpx(path: Path) -> Document:
         zf = zipfile.ZipFile(path)
     except FileNotFoundError:
         raise InputError("file not found") from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as e:
+    except Exception as e:  # zipfile raises BadZipFile/OSError/ValueError/struct.error/... on damaged archives
         raise InputError(f"HWPX is damaged: not a readable zip ({_short(e)})") from None
     with zf:
         budget = Budget()
@@ -64,7 +66,10 @@ def read_hwpx(path: Path) -> Document:
         for name in sections:
             data = read_zip_member(zf, infos[name], budget)
             root = _parse(data, name)
-            reader.section(root)
+            try:
+                reader.section(root)
+            except RecursionError:
+                raise InputError(f"HWPX is damaged: {name} nests tables too deeply") from None
     return Document(source=path.name, format="hwpx", blocks=reader.blocks, tables=reader.tables)
 
 
@@ -142,6 +147,9 @@ class _Reader:
             if isinstance(ev, int):
                 self._flush(buf)
                 self.blocks.append(self.tables[ev])
+            elif isinstance(ev, tuple):
+                self._flush(buf)
+                self._flush([ev[1]])
             else:
                 buf.append(ev)
         self._flush(buf)
@@ -156,10 +164,10 @@ class _Reader:
     def _paragraph_events(self, p: etree._Element, parent: Optional[int]) -> Iterator[Event]:
         """Text pieces and top-level table indices of one hp:p, in order.
 
-        Text of text boxes, headers and notes is not the paragraph's text; their
-        tables are still tables of the document (parent = the containing table).
-        Only tables directly in this paragraph's runs are yielded as events; tables
-        in text boxes of the body are yielded too, so they reach ``blocks``.
+        Text of text boxes, headers and notes is not the paragraph's text (the
+        expected tables agree: a cell's text excludes them); their tables are still
+        tables of the document (parent = the containing table).  Text-box
+        paragraphs come back as ("box", text) so the body can keep them as lines.
         """
         for run in p:
             if _local(run) != "run":
@@ -169,7 +177,7 @@ class _Reader:
                 if name == "t":
                     yield clean(_t_text(ch))
                 elif name == "tbl":
-                    yield self._table(ch, parent)
+                    yield from self._table(ch, parent)
                 elif name == "ctrl":
                     for sub in ch:
                         sname = _local(sub)
@@ -179,10 +187,16 @@ class _Reader:
                     yield compose_text(ch.get("composeText") or "")
                 else:
                     # drawing objects (rect, ellipse, container, pic, ...) may carry hp:drawText
-                    yield from self._tables_only(ch, parent)
+                    yield from self._sub_lists(ch, parent, keep_text=True)
 
     def _tables_only(self, el: etree._Element, parent: Optional[int]) -> Iterator[int]:
-        """Tables inside an object whose text is not part of the surrounding text (text box, note, header)."""
+        """Tables of a note, header or footer: its text belongs to no body line and no cell."""
+        for ev in self._sub_lists(el, parent, keep_text=False):
+            if isinstance(ev, int):
+                yield ev
+
+    def _sub_lists(self, el: etree._Element, parent: Optional[int], keep_text: bool) -> Iterator[Event]:
+        """Paragraphs of the outermost hp:subList elements under ``el`` (text boxes, captions, notes)."""
         for sub in el.iter(HP + "subList"):
             # only the outermost subLists here; inner ones are handled by the recursion
             anc = sub.getparent()
@@ -196,12 +210,27 @@ class _Reader:
                 continue
             for p in sub:
                 if _local(p) == "p":
+                    pieces: list[str] = []
                     for ev in self._paragraph_events(p, parent):
-                        if isinstance(ev, int):
+                        if isinstance(ev, str):
+                            pieces.append(ev)
+                        elif isinstance(ev, int):
                             yield ev
+                        elif keep_text:
+                            yield ev
+                    if keep_text:
+                        yield ("box", "".join(pieces))
 
     # -- tables -------------------------------------------------------------------------
-    def _table(self, tbl: etree._Element, parent: Optional[int]) -> int:
+    def _table(self, tbl: etree._Element, parent: Optional[int]) -> Iterator[Event]:
+        """The table's index, then its caption's tables and lines."""
+        idx = self._table_grid(tbl, parent)
+        yield idx
+        for cap in tbl:
+            if _local(cap) == "caption":
+                yield from self._sub_lists(cap, parent, keep_text=True)
+
+    def _table_grid(self, tbl: etree._Element, parent: Optional[int]) -> int:
         rows = _int(tbl.get("rowCnt"))
         cols = _int(tbl.get("colCnt"))
         table = Table(rows=rows, cols=cols, cells=[], parent=parent)

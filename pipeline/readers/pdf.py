@@ -23,7 +23,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from ..errors import InputError
 from ..model import Block, Cell, Document, Table, TextBlock
 from .pdf_grid import Grid, find_grids, segments_from_objects
-from .pdf_text import GAP_TAB, Glyph, block_text, clean_char, group_lines, has_space_glyphs, line_text
+from .pdf_text import GAP_TAB, Glyph, block_text, clean_char, dedupe, group_lines, has_space_glyphs, line_text
 
 MSG_PASSWORD = "PDF is password-protected (user password required)"
 MSG_TRUNCATED = "PDF is damaged/truncated"
@@ -63,11 +63,11 @@ def _input_error(exc: BaseException) -> InputError:
 
 
 def _glyphs(chars: Iterable[dict]) -> list[Glyph]:
-    return [
+    return dedupe([
         (c["x0"], c["top"], c["x1"], c["bottom"], clean_char(c["text"]), float(c.get("size") or 0.0))
         for c in chars
         if c.get("text")
-    ]
+    ])
 
 
 def _table_of(grids: Sequence[Grid], order: Sequence[int], x: float, y: float) -> int:

@@ -24,6 +24,32 @@ def clean_char(text: str) -> str:
     return text
 
 
+def dedupe(glyphs: Sequence[Glyph]) -> list[Glyph]:
+    """Drop fake-bold and shadow copies: Hancom draws such text twice, a point or so apart.
+
+    Real repeated characters (``11``) sit a glyph width apart, so a copy is the
+    same character overlapping an earlier one by most of its width.
+    """
+    kept: list[Glyph] = []
+    last: dict[str, list[Glyph]] = {}
+    for g in sorted(glyphs, key=lambda g: (g[1], g[0])):
+        tol_x = min(1.5, 0.3 * max(g[2] - g[0], 0.1))
+        tol_y = min(1.5, 0.3 * max(g[3] - g[1], 0.1))
+        near = last.setdefault(g[4], [])
+        dup = False
+        for o in reversed(near):  # near is in top order: stop once above the tolerance band
+            if g[1] - o[1] > tol_y:
+                break
+            if abs(o[0] - g[0]) <= tol_x:
+                dup = True
+                break
+        if dup:
+            continue
+        near.append(g)
+        kept.append(g)
+    return kept
+
+
 def has_space_glyphs(glyphs: Sequence[Glyph]) -> bool:
     """Whether this text was drawn with space glyphs (then gaps never mean spaces)."""
     return any(g[4] == " " for g in glyphs)

@@ -1,0 +1,69 @@
+"""Entry point of the format-blind half: Document → the four contract tables (pandas).
+
+Readers know formats, this knows pledges.  ``extract`` finds the items, turns
+each into rows, and decides the report quarter the contract's way: the
+document's own statement first, then the newest 추진실적 quarter that holds a
+figure, then the caller's ``quarter``; a card with none of these is an error,
+never a guess.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import pandas as pd
+
+from .card import item_row, item_tables
+from .contract import BUDGET, ITEMS, PLAN
+from .errors import InputError, NoPledgeItem
+from .model import Document
+from .periods import parse_quarter_code
+from .segment import find_items, report_quarter_in_text
+
+SRC_ROW_COLS = ["src_page", "src_table", "src_row", "src_col"]
+
+
+def _frame(rows: list[dict[str, Any]], cols: list[str], extra: list[str]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=cols + extra)
+    return df.astype(object).where(df.notna(), None) if len(df) else df
+
+
+def _latest_performance_quarter(perf: list[dict[str, Any]]) -> Optional[str]:
+    quarters = [r["period"] for r in perf if "Q" in str(r["period"])]
+    return max(quarters) if quarters else None
+
+
+def extract(doc: Document, quarter: str | None = None) -> dict[str, pd.DataFrame]:
+    """The contract tables of one document, with ``src_*`` provenance columns.
+
+    Raises NoPledgeItem when the document holds no pledge card, InputError when
+    the report quarter cannot be determined.
+    """
+    items = find_items(doc)
+    if not items:
+        raise NoPledgeItem("no pledge item found")
+    item_rows: list[dict[str, Any]] = []
+    tables: dict[str, list[dict[str, Any]]] = {"budget": [], "plan": [], "performance": []}
+    for item in items:
+        item_rows.append(item_row(item, doc.source, doc.format))
+        for name, rows in item_tables(item, doc.warnings).items():
+            for r in rows:
+                r["item_no"] = item.item_no
+            tables[name].extend(rows)
+
+    rq = report_quarter_in_text(doc) or _latest_performance_quarter(tables["performance"])
+    if rq is None and quarter is not None:
+        rq = parse_quarter_code(quarter)
+        if rq is None:
+            raise InputError(f"--quarter {quarter!r} is not a quarter like 2021Q4")
+    if rq is None:
+        raise InputError("report quarter not found in the document (no '2021년 4분기' line and no 추진실적 "
+                         "figure); give it with --quarter, e.g. --quarter 2021Q4")
+    for rows in [item_rows, *tables.values()]:
+        for r in rows:
+            r["report_quarter"] = rq
+    return {
+        "items": _frame(item_rows, ITEMS, ["src_pages"]),
+        "budget": _frame(tables["budget"], BUDGET, SRC_ROW_COLS),
+        "plan": _frame(tables["plan"], PLAN, SRC_ROW_COLS),
+        "performance": _frame(tables["performance"], PLAN, SRC_ROW_COLS),
+    }

@@ -1,0 +1,125 @@
+"""Render the bundled example cards (item 57, 2021 Q3 and Q4) from examples/*.json to PDF.
+
+Why it exists: `make report` on a fresh clone needs real input, and the third-party
+corpus PDFs may not ship in the repo.  So the card is committed as data in a
+"printed card" format (every cell as printed, spans explicit) and rendered here with
+our own template.  Reading these PDFs back through the pipeline is therefore a real
+extraction test, not a copy of the truth.
+
+The rendering helpers (card loading, Jinja environment, the templates-only URL
+fetcher, PDF writing) live here and are reused by scripts/make_compiled.py.
+
+    python scripts/build_example.py            # rewrites examples/seed57-2021Q{3,4}.pdf
+    python scripts/build_example.py --out DIR  # writes them elsewhere
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Iterable
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script from anywhere
+    sys.path.insert(0, str(ROOT))
+
+import jinja2  # noqa: E402
+from weasyprint import HTML  # noqa: E402
+from weasyprint.urls import URLFetcher  # noqa: E402
+
+from pipeline.errors import InputError  # noqa: E402
+
+TEMPLATES = ROOT / "templates"
+CARD_TEMPLATES = TEMPLATES / "card"
+EXAMPLES = ROOT / "examples"
+EXAMPLE_NAMES = ("seed57-2021Q3", "seed57-2021Q4")
+CARD_FORMAT = "pledge-printed-card/1"
+
+
+class TemplatesOnlyFetcher(URLFetcher):
+    """Let a rendered document load files from templates/ and nothing else.
+
+    Card text is data; should any of it ever reach a URL (an <img>, a url() in a
+    style) the renderer must not read local files or the network on its behalf.
+    """
+
+    def __init__(self, root: Path = TEMPLATES) -> None:
+        super().__init__(allowed_protocols=("file",))
+        self._root = root.resolve()
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        if not url.startswith("file:"):
+            raise ValueError(f"refused (only files under templates/): {url}")
+        from urllib.request import url2pathname
+
+        path = Path(url2pathname(url.split("?")[0].split("#")[0].removeprefix("file:"))).resolve()
+        if not path.is_relative_to(self._root) or not path.is_file():
+            raise ValueError(f"refused (only files under templates/): {url}")
+        return super().fetch(path.as_uri(), headers)
+
+
+def load_card(path: Path) -> dict:
+    """Read one printed-card JSON; a wrong file is an InputError, not a traceback."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path.name}: cannot read printed card ({exc})") from None
+    if not isinstance(data, dict) or data.get("format") != CARD_FORMAT:
+        raise InputError(f"{path.name}: not a {CARD_FORMAT} file")
+    for key in ("item_no", "title", "blocks"):
+        if key not in data:
+            raise InputError(f"{path.name}: printed card lacks '{key}'")
+    return data
+
+
+def jinja_env() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(CARD_TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+        lstrip_blocks=False,
+    )
+
+
+def render_html(template: str, **context: Any) -> str:
+    return jinja_env().get_template(template).render(**context)
+
+
+def html_document(html: str) -> HTML:
+    """HTML object rooted at templates/ so 'card/card.css' resolves, with the safe fetcher."""
+    return HTML(string=html, base_url=str(TEMPLATES) + "/", url_fetcher=TemplatesOnlyFetcher())
+
+
+def render_cards_pdf(cards: Iterable[dict], out: Path, doc_title: str = "") -> Path:
+    """One PDF holding the given cards, each starting on a new page."""
+    html = render_html("cards.html.j2", cards=list(cards), doc_title=doc_title)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    html_document(html).write_pdf(out)
+    return out
+
+
+def build_examples(out_dir: Path = EXAMPLES, src_dir: Path = EXAMPLES) -> list[Path]:
+    written = []
+    for name in EXAMPLE_NAMES:
+        card = load_card(src_dir / f"{name}.json")
+        written.append(render_cards_pdf([card], out_dir / f"{name}.pdf", doc_title=name))
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=EXAMPLES, help="output folder (default: examples/)")
+    args = ap.parse_args(argv)
+    try:
+        for path in build_examples(args.out):
+            print(path)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

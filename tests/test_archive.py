@@ -1,0 +1,206 @@
+"""The quarter archive: idempotent, refusing, keeping replaced quarters, surviving SIGKILL; combining files."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import pipeline
+from pipeline.archive import (ArchiveRefused, archive_quarter, list_quarters, load_quarter, manifest,
+                              previous_quarter)
+from pipeline.contract import ALL_TABLES, read_csv
+from pipeline.diff import diff_tables
+from pipeline.errors import InputError
+from pipeline.quarter import combine
+from truth_tables import load_truth
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    """Every file under folder → sha256 of its bytes."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture()
+def q4(corpus):
+    return load_truth(corpus / "cards/seed57-2021Q4.truth.json")
+
+
+@pytest.fixture()
+def src(corpus):
+    return [corpus / "cards/seed57-2021Q4.lo.pdf"]
+
+
+def test_archive_writes_every_file_and_a_manifest(tmp_path, q4, src, corpus):
+    r = archive_quarter(tmp_path, "2021Q4", q4, src)
+    assert r.status == "written" and r.path == tmp_path / "2021Q4"
+    names = sorted(p.name for p in r.path.iterdir())
+    assert names == sorted([f"{t}.csv" for t in ALL_TABLES] + ["2021Q4.xlsx", "manifest.json"])
+    for t in ALL_TABLES:
+        assert (r.path / f"{t}.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    m = manifest(tmp_path, "2021Q4")
+    assert m["pipeline_version"] == pipeline.__version__ and m["quarter"] == "2021Q4"
+    assert m["sources"] == [{"name": "seed57-2021Q4.lo.pdf",
+                             "sha256": hashlib.sha256(src[0].read_bytes()).hexdigest(),
+                             "size": src[0].stat().st_size}]
+    assert m["rows"] == {"items": 1, "budget": len(q4["budget"]), "plan": len(q4["plan"]),
+                         "performance": len(q4["performance"]), "findings": 0}
+    assert m["created_utc"]
+    assert diff_tables(q4, load_quarter(tmp_path, "2021Q4")).empty
+
+
+def test_rerun_on_same_sources_is_unchanged_and_touches_nothing(tmp_path, q4, src):
+    archive_quarter(tmp_path, "2021Q4", q4, src)
+    before = _snapshot(tmp_path / "2021Q4")
+    r = archive_quarter(tmp_path, "2021Q4", q4, src)
+    assert r.status == "unchanged" and "nothing changed" in r.message
+    assert _snapshot(tmp_path / "2021Q4") == before
+    assert list_quarters(tmp_path) == ["2021Q4"]
+
+
+def test_new_sources_are_refused_without_replace(tmp_path, q4, src, corpus):
+    archive_quarter(tmp_path, "2021Q4", q4, src)
+    before = _snapshot(tmp_path / "2021Q4")
+    with pytest.raises(ArchiveRefused, match="already archived"):
+        archive_quarter(tmp_path, "2021Q4", q4, [corpus / "cards/seed57-2021Q4.hwpx"])
+    assert _snapshot(tmp_path / "2021Q4") == before
+    assert isinstance(ArchiveRefused("x"), InputError)
+
+
+def test_replaced_quarter_is_kept_beside_the_new_one(tmp_path, q4, src, corpus):
+    archive_quarter(tmp_path, "2021Q4", q4, src)
+    before = _snapshot(tmp_path / "2021Q4")
+    r = archive_quarter(tmp_path, "2021Q4", q4, [corpus / "cards/seed57-2021Q4.hwpx"], replace=True)
+    assert r.status == "replaced" and r.replaced is not None
+    assert r.replaced.name.startswith("2021Q4.replaced-")
+    assert _snapshot(r.replaced) == before
+    assert manifest(tmp_path, "2021Q4")["sources"][0]["name"] == "seed57-2021Q4.hwpx"
+    assert list_quarters(tmp_path) == ["2021Q4"]
+
+
+def test_quarters_list_and_previous(tmp_path, corpus):
+    archive_quarter(tmp_path, "2021Q4", load_truth(corpus / "cards/seed57-2021Q4.truth.json"),
+                    [corpus / "cards/seed57-2021Q4.lo.pdf"])
+    archive_quarter(tmp_path, "2021Q3", load_truth(corpus / "cards/seed57-2021Q3.truth.json"),
+                    [corpus / "cards/seed57-2021Q3.lo.pdf"])
+    assert list_quarters(tmp_path) == ["2021Q3", "2021Q4"]
+    assert previous_quarter(tmp_path, "2021Q4") == "2021Q3"
+    assert previous_quarter(tmp_path, "2022Q1") == "2021Q4"
+    assert previous_quarter(tmp_path, "2021Q3") is None
+
+
+def test_tables_of_another_quarter_are_refused(tmp_path, q4, src):
+    with pytest.raises(InputError, match="2021Q4, not 2021Q3"):
+        archive_quarter(tmp_path, "2021Q3", q4, src)
+    assert list_quarters(tmp_path) == []
+
+
+def test_findings_are_archived_when_the_card_has_errors(tmp_path, corpus):
+    t = load_truth(corpus / "bad/arith-wrong.truth.json")
+    archive_quarter(tmp_path, "2021Q4", t, [corpus / "bad/arith-wrong.lo.pdf"])
+    f = read_csv(tmp_path / "2021Q4/findings.csv", "findings")
+    assert len(f) == 4 and set(f["item_no"]) == {"57"}
+
+
+_KILL_SCRIPT = r"""
+import sys
+sys.path[:0] = [{root!r}, {tests!r}]
+from pathlib import Path
+from truth_tables import load_truth
+from pipeline.archive import archive_quarter
+t = load_truth(Path({truth!r}))
+archive_quarter(Path({archive!r}), "2021Q4", t, [Path({source!r})], replace=True)
+print("DONE", flush=True)
+"""
+
+
+def _run_until_paused(point: str, archive: Path, corpus: Path) -> subprocess.Popen:
+    script = _KILL_SCRIPT.format(root=str(ROOT), tests=str(ROOT / "tests"),
+                                 truth=str(corpus / "cards/seed57-2021Q4.truth.json"), archive=str(archive),
+                                 source=str(corpus / "cards/seed57-2021Q4.hwpx"))
+    env = {**os.environ, "PIPELINE_ARCHIVE_PAUSE": f"{point}:120"}
+    p = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, env=env, cwd=ROOT)
+    line = p.stdout.readline()
+    if line.strip() != f"PAUSED {point}":
+        p.kill()
+        raise AssertionError(f"archive write did not pause: {line!r} {p.stderr.read()}")
+    return p
+
+
+def test_write_killed_halfway_leaves_the_old_archive_byte_identical(tmp_path, q4, src, corpus):
+    archive_quarter(tmp_path, "2021Q4", q4, src)
+    before = _snapshot(tmp_path / "2021Q4")
+    p = _run_until_paused("half", tmp_path, corpus)
+    leftovers = [d for d in tmp_path.iterdir() if d.name.startswith(".tmp-")]
+    assert leftovers and any(leftovers[0].iterdir())  # it really was mid-write
+    os.kill(p.pid, signal.SIGKILL)
+    p.wait(timeout=30)
+    assert p.returncode == -signal.SIGKILL
+    assert _snapshot(tmp_path / "2021Q4") == before
+    assert list_quarters(tmp_path) == ["2021Q4"]
+    assert not any(d.name.startswith(".tmp-") for d in tmp_path.iterdir())  # cleaned on the next access
+    # a later run goes through normally
+    r = archive_quarter(tmp_path, "2021Q4", q4, [corpus / "cards/seed57-2021Q4.hwpx"], replace=True)
+    assert r.status == "replaced" and _snapshot(r.replaced) == before
+
+
+def test_write_killed_between_the_renames_keeps_the_old_and_finishes_next_time(tmp_path, q4, src, corpus):
+    archive_quarter(tmp_path, "2021Q4", q4, src)
+    before = _snapshot(tmp_path / "2021Q4")
+    p = _run_until_paused("swap", tmp_path, corpus)
+    os.kill(p.pid, signal.SIGKILL)
+    p.wait(timeout=30)
+    aside = [d for d in tmp_path.iterdir() if d.name.startswith("2021Q4.replaced-")]
+    assert len(aside) == 1 and _snapshot(aside[0]) == before
+    # the next access completes the replacement that was asked for
+    assert list_quarters(tmp_path) == ["2021Q4"]
+    assert manifest(tmp_path, "2021Q4")["sources"][0]["name"] == "seed57-2021Q4.hwpx"
+    assert _snapshot(aside[0]) == before
+    assert not any(d.name.startswith((".tmp-", ".journal-")) for d in tmp_path.iterdir())
+
+
+def test_uninterrupted_subprocess_write_completes(tmp_path, q4, src, corpus):
+    """The kill tests' script itself works when not killed (so their pass is not an artefact)."""
+    archive_quarter(tmp_path, "2021Q4", q4, src)
+    env = {k: v for k, v in os.environ.items() if k != "PIPELINE_ARCHIVE_PAUSE"}
+    script = _KILL_SCRIPT.format(root=str(ROOT), tests=str(ROOT / "tests"),
+                                 truth=str(corpus / "cards/seed57-2021Q4.truth.json"), archive=str(tmp_path),
+                                 source=str(corpus / "cards/seed57-2021Q4.hwpx"))
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0 and "DONE" in r.stdout, r.stderr
+    assert manifest(tmp_path, "2021Q4")["sources"][0]["name"] == "seed57-2021Q4.hwpx"
+
+
+# ----------------------------------------------------------------------------- combining files of a quarter
+
+def test_duplicate_item_across_two_files_names_both(q4):
+    with pytest.raises(InputError, match="item 57 appears in both a.pdf and b.hwp"):
+        combine([("a.pdf", q4), ("b.hwp", q4)])
+
+
+def test_files_of_different_quarters_are_refused(corpus):
+    q3 = load_truth(corpus / "cards/seed57-2021Q3.truth.json")
+    h = load_truth(corpus / "compiled/hanbit-2023Q2.truth.json")
+    with pytest.raises(InputError, match="different report quarters"):
+        combine([("seed.pdf", q3), ("hanbit.pdf", h)])
+
+
+def test_combine_concatenates_items_of_one_quarter(corpus):
+    h = load_truth(corpus / "compiled/hanbit-2023Q2.truth.json")
+    parts = []
+    for no in (4, 19, 27):
+        parts.append((f"dept{no}.pdf", {t: df[df.item_no == no] for t, df in h.items()}))
+    out = combine(parts)
+    for t in ("items", "budget", "plan", "performance"):
+        assert len(out[t]) == sum(len(p[1][t]) for p in parts)
+    assert list(out["items"].item_no) == [4, 19, 27]
