@@ -17,7 +17,7 @@ from typing import Any, Optional
 
 from .model import Table, TextBlock
 from .numbers import amount_with_unit, is_blank, money_scale, parse_measure, parse_money
-from .periods import Period, parse as parse_period, year_of
+from .periods import Period, parse as parse_period
 from .segment import ItemSpan, Section, sections, source_pages
 from .textclean import clean, fold
 
@@ -58,8 +58,7 @@ class Grid:
     ncols: int
     header: int = 0
     periods: dict[int, Period] = field(default_factory=dict)
-    nlabels: int = 0
-    warnings: list[str] = field(default_factory=list)
+    nlabels: int = 0  # label columns: those left of the first period column
 
 
 def slots_of(t: Table, part: int) -> list[list[Slot]]:
@@ -127,12 +126,8 @@ def _periods(rows: list[list[Slot]], h: int) -> dict[int, Period]:
                 p = parse_period(leaf, s.text)
                 if p is not None:
                     break
-        elif p.code != "total" and len(p.code) == 4 and len(stack) > 1:
-            # A year cell spanning down over no subdivisions is just the year.
-            pass
         if p is not None:
             out[c] = p
-    # Label columns are those left of the first period column; ignore stray periods left of it.
     return out
 
 

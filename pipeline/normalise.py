@@ -17,7 +17,7 @@ from .contract import BUDGET, ITEMS, PLAN
 from .errors import InputError, NoPledgeItem
 from .model import Document
 from .periods import parse_quarter_code
-from .segment import find_items, report_quarter_in_text
+from .segment import cross_check, find_items, report_quarter_in_text
 
 SRC_ROW_COLS = ["src_page", "src_table", "src_row", "src_col"]
 
@@ -41,6 +41,7 @@ def extract(doc: Document, quarter: str | None = None) -> dict[str, pd.DataFrame
     items = find_items(doc)
     if not items:
         raise NoPledgeItem("no pledge item found")
+    doc.warnings.extend(cross_check(doc, items))
     item_rows: list[dict[str, Any]] = []
     tables: dict[str, list[dict[str, Any]]] = {"budget": [], "plan": [], "performance": []}
     for item in items:

@@ -9,7 +9,7 @@ sum.  Money cells use `△`/`▲` for minus and `-`/blank for "nothing printed".
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Optional, Union
 
 Number = Union[int, float]

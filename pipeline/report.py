@@ -16,6 +16,7 @@ and inlined, CSS and SVG inline) so it opens offline and fetches nothing.
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import json
 import logging
@@ -61,7 +62,8 @@ ITEM_FIELD_LABELS = {
     "secured_year": "예산확보 연도", "secured_budget_mkrw": "예산확보액",
     "secured_city_mkrw": "예산확보액 시비", "secured_district_mkrw": "예산확보액 구비",
     "start": "시작", "end": "종료", "final_goal": "최종목표", "lead_department": "주관부서",
-    "support_department": "협조부서",
+    "support_department": "협조부서", "text": "내용", "value": "수치", "measure": "단위",
+    "amount_mkrw": "금액",
 }
 CHART_ITEMS_MAX = 30  # above this a per-item bar chart is longer than the table it repeats
 
@@ -467,20 +469,31 @@ def diff_view(diff: pd.DataFrame, *, before: str, after: str,
                      text(r.get("text")) for r in records(t["performance"])}
     for r in rows:
         r["item_no"] = item_key(r.get("item_no"))
-        r["restated"] = (bool(r.get("restated")) and str(r.get("restated")).lower() not in ("false", "0", "")
-                         if has_flag else _restated(r, before))
+        if has_flag:  # the caller's flag, which only ever marks changed figures
+            r["restated"] = (r.get("change") == "changed" and bool(r.get("restated"))
+                             and str(r.get("restated")).lower() not in ("false", "0", ""))
+        else:
+            r["restated"] = _restated(r, before)
         if r.get("table") == "items" and r.get("field") == "title" and text(r.get("after")):
             titles.setdefault(r["item_no"], text(r.get("after")))
+    def shown(r: dict, side: str) -> str:
+        # Money and counts get separators like everywhere else; text (118건) and years stay as written.
+        v = r.get(side)
+        if text(r.get("field")) in ("secured_year", "text", "measure", "start", "end") or num(v) is None:
+            return text(v)
+        return fmt_num(v)
+
     def show(r: dict) -> dict:
+        unit = text(r.get("unit"))
         return {
             "item_no": r["item_no"], "title": titles.get(r["item_no"], ""),
             "table": TABLE_LABELS.get(text(r.get("table")), text(r.get("table"))),
             "change": CHANGE_LABELS.get(text(r.get("change")), text(r.get("change"))),
-            "unit": text(r.get("unit")), "kind": KIND_LABELS.get(text(r.get("kind")), text(r.get("kind"))),
+            "unit": unit or ("합계" if text(r.get("table")) == "budget" else ""), "kind": KIND_LABELS.get(text(r.get("kind")), text(r.get("kind"))),
             "fund": FUND_LABELS.get(text(r.get("fund")), text(r.get("fund"))), "task": text(r.get("task")),
             "period": period_label(r.get("period")) if text(r.get("period")) else "",
             "field": ITEM_FIELD_LABELS.get(text(r.get("field")), text(r.get("field"))),
-            "before": text(r.get("before")), "after": text(r.get("after")),
+            "before": shown(r, "before"), "after": shown(r, "after"),
             "delta": (charts.fmt(num(r.get("after")) - num(r.get("before")))
                       if num(r.get("after")) is not None and num(r.get("before")) is not None else ""),
         }
@@ -498,7 +511,8 @@ def diff_view(diff: pd.DataFrame, *, before: str, after: str,
     for r in live:
         if r.get("table") == "performance" and r.get("change") == "added":
             s = show(r)
-            s["text"] = perf_text.get((r["item_no"], s["unit"], s["task"], text(r.get("period")))) or s["after"]
+            s["text"] = (perf_text.get((r["item_no"], text(r.get("unit")), s["task"], text(r.get("period"))))
+                         or s["after"])
             new_perf.append(s)
     return {
         "before": before, "after": after,
@@ -531,11 +545,14 @@ def _env() -> Environment:
 def _font_css(inline_chars: Optional[str]) -> Markup:
     """@font-face rules: relative URLs for WeasyPrint, or subset fonts inlined for the HTML file."""
     rules = []
+    done: dict[str, Optional[bytes]] = {}
     for family, weight, rel in FONTS:
         if inline_chars is None:
             src = f'url("{rel}") format("truetype")'
         else:
-            data = _subset(rel, inline_chars)
+            if rel not in done:
+                done[rel] = _subset(rel, inline_chars)
+            data = done[rel]
             if data is None:
                 continue
             src = f'url("data:font/woff;base64,{base64.b64encode(data).decode()}") format("woff")'
@@ -549,16 +566,16 @@ def _subset(rel: str, chars: str) -> Optional[bytes]:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(TEMPLATES / rel), lazy=False)
-    cmap = font.getBestCmap()
-    wanted = {ord(c) for c in chars if ord(c) in cmap}
+    wanted = {ord(c) for c in chars} & _cmap(rel)
     if not wanted:
         return None
+    font = TTFont(str(TEMPLATES / rel))
     opts = subset.Options()
     opts.flavor = "woff"
     opts.hinting = False
     opts.desubroutinize = True
     opts.name_IDs = ["*"]  # keep the copyright and licence records
+    opts.drop_tables += ["FFTM"]  # FontForge timestamp: fontTools cannot subset it and says so per call
     sub = subset.Subsetter(opts)
     sub.populate(unicodes=wanted)
     sub.subset(font)
@@ -568,13 +585,18 @@ def _subset(rel: str, chars: str) -> Optional[bytes]:
     return buf.getvalue()
 
 
-def missing_glyphs(s: str) -> set[str]:
-    """Characters of ``s`` that none of the shipped fonts can draw (they would print as boxes)."""
+@functools.lru_cache(maxsize=None)
+def _cmap(rel: str) -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
+    return frozenset(TTFont(str(TEMPLATES / rel), lazy=True).getBestCmap())
+
+
+def missing_glyphs(s: str) -> set[str]:
+    """Characters of ``s`` that none of the shipped fonts can draw (they would print as boxes)."""
     covered: set[int] = set()
     for rel in dict.fromkeys(rel for _, _, rel in FONTS):
-        covered |= set(TTFont(str(TEMPLATES / rel), lazy=True).getBestCmap())
+        covered |= _cmap(rel)
     return {c for c in s if c.isprintable() and not c.isspace() and ord(c) not in covered}
 
 

@@ -201,3 +201,45 @@ def source_pages(item: ItemSpan) -> str:
         return ""
     a, b = item.title_page, max(pages)
     return str(a) if a == b else f"{a}-{b}"
+
+
+def table_of_contents(doc: Document) -> dict[int, Optional[int]]:
+    """{item_no: page} from a 목차 table (columns 번호 and 쪽/페이지), empty when there is none.
+
+    Used only to cross-check the items found, never to invent one.
+    """
+    for t in doc.tables:
+        g = t.grid()
+        if not t.rows:
+            continue
+        head = [fold(c.text) if c else "" for c in g[0]]
+        if "번호" not in head or not any("공약" in h or "사업명" in h for h in head):
+            continue
+        no_col = head.index("번호")
+        page_col = next((i for i, h in enumerate(head) if h in ("쪽", "페이지", "면")), None)
+        out: dict[int, Optional[int]] = {}
+        for r in range(1, t.rows):
+            no = clean(g[r][no_col].text) if g[r][no_col] else ""
+            if not re.fullmatch(r"\d{1,3}", no):
+                continue
+            page = clean(g[r][page_col].text) if page_col is not None and g[r][page_col] else ""
+            out[int(no)] = int(page) if re.fullmatch(r"\d{1,4}", page) else None
+        if out:
+            return out
+    return {}
+
+
+def cross_check(doc: Document, items: list[ItemSpan]) -> list[str]:
+    """Warnings where the 목차 and the items found disagree (a missed or misplaced item)."""
+    toc = table_of_contents(doc)
+    found = {i.item_no: i for i in items}
+    out = []
+    for no, page in toc.items():
+        if no not in found:
+            out.append(f"목차 lists item {no} but no card for it was found")
+        elif page is not None and found[no].title_page is not None and found[no].title_page != page:
+            out.append(f"목차 puts item {no} on page {page}, its card starts on page {found[no].title_page}")
+    for no in found:
+        if toc and no not in toc:
+            out.append(f"item {no} is not in the 목차")
+    return out

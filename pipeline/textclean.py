@@ -42,7 +42,6 @@ def clean(text: str | None) -> str:
     """A cell's text as a person would type it: layout spacing and line breaks undone."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub(" ", text)
     lines = [ln.strip() for ln in text.split("\n")]

@@ -18,9 +18,12 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import multiprocessing
+import os
 import re
 import sys
 import time
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +31,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import build_example as be  # noqa: E402
+import pypdfium2 as pdfium  # noqa: E402  (installed with pdfplumber)
 
 from pipeline.errors import InputError  # noqa: E402
 
@@ -239,43 +243,130 @@ def _quarter_end(year: int, q: int) -> str:
     return f"{year}. {q * 3}. {30 if q in (2, 3) else 31}."
 
 
-def make_compiled(n_items: int, out: Path, quarter: str = "2023Q2", seed_path: Path = SEED) -> CompiledReport:
-    """Render the report to `out`, write `<out>.expected.json`, and return where each item landed."""
+def _render_part(context: dict) -> tuple[bytes, list[int]]:
+    """Render one part; return its PDF and, for a run of cards, each card's first page (1-based in the part).
+
+    Module-level so a process pool can run it.
+    """
+    document = be.html_document(be.render_html("compiled.html.j2", **context)).render()
+    firsts: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            if anchor.startswith("item-"):
+                firsts.setdefault(anchor[5:], number)
+    starts = [firsts[c["item_no"]] for c in context.get("cards", [])]
+    return document.write_pdf(), starts + [len(document.pages) + 1]
+
+
+def _chunks(cards: list[dict], workers: int) -> list[list[dict]]:
+    size = -(-len(cards) // workers)
+    return [cards[i:i + size] for i in range(0, len(cards), size)]
+
+
+def _pool(workers: int) -> Executor:
+    if workers <= 1:
+        return _InlineExecutor()
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+
+
+class _InlineExecutor(Executor):
+    """Same interface as a pool, no processes: small reports and debugging."""
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[override]
+        fut: Future = Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # re-raised by fut.result()
+            fut.set_exception(exc)
+        return fut
+
+
+def _join_pdfs(parts: list[bytes], out: Path) -> int:
+    merged = pdfium.PdfDocument.new()
+    try:
+        for data in parts:
+            src = pdfium.PdfDocument(data)
+            try:
+                merged.import_pages(src)
+            finally:
+                src.close()
+        count = len(merged)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        merged.save(str(out))
+    finally:
+        merged.close()
+    return count
+
+
+def make_compiled(n_items: int, out: Path, quarter: str = "2023Q2", seed_path: Path = SEED,
+                  workers: int | None = None) -> CompiledReport:
+    """Render the report to `out`, write `<out>.expected.json`, and return where each item landed.
+
+    The front matter (cover + 목차) and runs of cards render as separate parts in a
+    process pool and are joined page for page; each run numbers its pages from where
+    it will land.  Landing pages are first guessed from the page count of the first
+    card and then checked against the rendered layout; a run that guessed wrong is
+    rendered again, so the 목차, footers and expected page ranges always agree.
+    """
     if not 1 <= n_items <= MAX_ITEMS:
         raise InputError(f"n_items must be 1..{MAX_ITEMS}, not {n_items}")
     year, q = parse_quarter(quarter)
     t0 = time.perf_counter()
     seed = be.load_card(seed_path)
     cards = [derive_card(seed, k, quarter) for k in range(n_items)]
-    cover_title = f"{year}년 {q}분기 공약사업 추진상황"
-    html = be.render_html(
-        "compiled.html.j2",
-        cards=cards,
-        district=DISTRICT,
-        cover_title=cover_title,
-        cover_subtitle="민선8기 구청장 공약사업",
-        as_of=_quarter_end(year, q),
-        running_header=f"{DISTRICT} 민선8기 공약사업 추진상황 ({year}년 {q}분기)",
-    )
-    document = be.html_document(html).render()
-    first: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=1):
-        for anchor in page.anchors:
-            if anchor.startswith("item-"):
-                first.setdefault(anchor[5:], number)
-    page_count = len(document.pages)
-    starts = [first[c["item_no"]] for c in cards]
+    common = {
+        "district": DISTRICT,
+        "cover_title": f"{year}년 {q}분기 공약사업 추진상황",
+        "cover_subtitle": "민선8기 구청장 공약사업",
+        "as_of": _quarter_end(year, q),
+        "running_header": f"{DISTRICT} 민선8기 공약사업 추진상황 ({year}년 {q}분기)",
+    }
+
+    def front(pages: list[int | str]) -> dict:
+        toc = [{"item_no": c["item_no"], "title": c["toc_title"], "department": c["lead_department"], "page": p}
+               for c, p in zip(cards, pages)]
+        return {**common, "part": "front", "toc": toc}
+
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4, max(1, n_items // 8))
+    chunks = _chunks(cards, max(1, workers))
+    with _pool(len(chunks)) as pool:
+        # widest page numbers the 목차 can need, so its length does not change later
+        front_guess = pool.submit(_render_part, front(["9" * len(str(3 * n_items + 9))] * n_items))
+        _, first_starts = _render_part({**common, "part": "cards", "cards": cards[:1], "first_page": 1})
+        per_card = first_starts[1] - first_starts[0]
+        front_pages = front_guess.result()[1][-1] - 1
+        begin, planned = front_pages + 1, []
+        for chunk in chunks:
+            planned.append(begin)
+            begin += per_card * len(chunk)
+        futures = [pool.submit(_render_part, {**common, "part": "cards", "cards": ch, "first_page": b})
+                   for ch, b in zip(chunks, planned)]
+        results = [f.result() for f in futures]
+    # check the guesses; re-render a run that starts elsewhere than planned
+    begin, pdfs, starts = front_pages + 1, [], []
+    for chunk, b, (pdf, rel) in zip(chunks, planned, results):
+        if b != begin:
+            pdf, rel = _render_part({**common, "part": "cards", "cards": chunk, "first_page": begin})
+        pdfs.append(pdf)
+        starts.extend(begin + r - 1 for r in rel[:-1])
+        begin += rel[-1] - 1
+    page_count = begin - 1
+    front_pdf, front_rel = _render_part(front(starts))
+    if front_rel[-1] - 1 != front_pages:
+        raise RuntimeError("목차 length changed between guess and final render")
+    joined = _join_pdfs([front_pdf, *pdfs], out)
+    if joined != page_count:
+        raise RuntimeError(f"joined PDF has {joined} pages, expected {page_count}")
     ends = [s - 1 for s in starts[1:]] + [page_count]
-    items = [
-        CompiledItem(int(c["item_no"]), c["title"], c["lead_department"], s, e)
-        for c, s, e in zip(cards, starts, ends)
-    ]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    document.write_pdf(out)
-    toc_last = starts[0] - 1
-    report = CompiledReport(out, quarter, page_count, f"2-{toc_last}" if toc_last > 2 else "2", items,
-                            time.perf_counter() - t0)
-    expected_path(out).write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    items = [CompiledItem(int(c["item_no"]), c["title"], c["lead_department"], s, e)
+             for c, s, e in zip(cards, starts, ends)]
+    toc_pages = "2" if front_pages == 2 else f"2-{front_pages}"
+    report = CompiledReport(out, quarter, page_count, toc_pages, items, time.perf_counter() - t0)
+    expected_path(out).write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1) + "\n",
+                                  encoding="utf-8")
     return report
 
 
@@ -288,9 +379,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("n_items", type=int)
     ap.add_argument("out", type=Path)
     ap.add_argument("--quarter", default="2023Q2")
+    ap.add_argument("--workers", type=int, default=None, help="render processes (default: by CPU count)")
     args = ap.parse_args(argv)
     try:
-        rep = make_compiled(args.n_items, args.out, args.quarter)
+        rep = make_compiled(args.n_items, args.out, args.quarter, workers=args.workers)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -33,3 +33,10 @@ def test_compiled_items_and_pages(corpus: Path, src: str, truth: str) -> None:
     pages = {str(r.item_no): r.source_pages for r in items.itertuples()}
     assert pages == want["sources"][Path(src).name]
     assert set(items["report_quarter"]) == {want["report_quarter"]}
+
+
+@pytest.mark.parametrize("src, truth", CASES, ids=[s for s, _ in CASES])
+def test_compiled_toc_agrees_with_items(corpus: Path, src: str, truth: str) -> None:
+    doc = read_document(corpus / src)
+    extract(doc)
+    assert not [w for w in doc.warnings if "목차" in w]

@@ -216,9 +216,11 @@ def test_diff_view_sorts_changes_hanbit(corpus: Path) -> None:
     assert [(r["item_no"], r["before"], r["after"]) for r in v["status_changes"]] == [("43", "정상추진", "완료")]
     # The 창업 상담 2023Q1 restatement (118건 → 126건) is shown apart, not among the new figures.
     assert {(r["task"], r["field"], r["before"], r["after"]) for r in v["restated"]} == {
-        ("창업 상담", "text", "118건", "126건"), ("창업 상담", "value", "118", "126")}
+        ("창업 상담", "내용", "118건", "126건"), ("창업 상담", "수치", "118", "126")}
     # Item 27's investment-plan revision: 6 budget rows, none of them a restatement; item 68's rows are not repeated.
     assert len(v["budget_changes"]) == 6 and all(r["item_no"] == "27" for r in v["budget_changes"])
+    assert ("합계", "계", "2,720", "2,840", "120") in {
+        (r["unit"], r["period"], r["before"], r["after"], r["delta"]) for r in v["budget_changes"]}
     assert len(v["new_performance"]) == 34
     new = {(r["item_no"], r["task"]): r["text"] for r in v["new_performance"]}
     assert new[("4", "리모델링 공사")] == "-실시설계 착수 (공정률 15%)"
@@ -269,3 +271,16 @@ def test_strings_from_csv_work_like_numbers(corpus: Path, tmp_path: Path) -> Non
     b = report_view(as_str, quarter="2021Q4", body=None, generated=date(2022, 1, 5))
     assert a["items"][0]["budget"]["rows"] == b["items"][0]["budget"]["rows"]
     assert a["summary"]["exec_rate"] == b["summary"]["exec_rate"] == "90.1%"
+
+
+def test_empty_quarter_renders_a_report_not_a_traceback(tmp_path: Path) -> None:
+    html_path, pdf_path = render_report({}, tmp_path, quarter="2022Q1", body="한빛구")
+    assert pdf_path.stat().st_size > 0
+    src = html_path.read_text(encoding="utf-8")
+    assert "2022년 1분기" in src and "예산 표가 없습니다" not in src  # no item sections at all
+
+
+def test_table_that_is_not_a_dataframe_is_an_input_error(tmp_path: Path) -> None:
+    from pipeline.errors import InputError
+    with pytest.raises(InputError):
+        render_report({"items": [{"item_no": 1}]}, tmp_path, quarter="2022Q1")

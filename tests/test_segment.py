@@ -190,3 +190,11 @@ def test_items_of_a_compiled_report_and_their_pages() -> None:
     assert list(items["title"]) == ["테스트 사업", "한빛천 맨발 황톳길 조성"]
     assert set(items["report_quarter"]) == {"2023Q2"}
     assert list(out["performance"]["item_no"]) == [4, 19]
+
+
+def test_toc_cross_check_warns_about_a_missed_item() -> None:
+    toc = [TextBlock("목 차", page=1), tbl([["번호", "공약사업명", "쪽"], ["7", "테스트 사업", "2"], ["9", "없는 사업", "3"]], page=1)]
+    d = doc([*toc, *card(*PERF, page=2)], fmt="pdf", pages=3)
+    extract(d)
+    assert d.warnings == ["목차 lists item 9 but no card for it was found"]
+    assert len(extract(d)["items"]) == 1  # the 목차 never invents an item

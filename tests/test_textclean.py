@@ -38,8 +38,16 @@ def test_fold_unifies_middle_dots_and_spaces() -> None:
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp")), max_size=30))
 def test_clean_never_alters_text_without_layout(s: str) -> None:
-    # Text with no whitespace at all has no layout artefacts to remove.
-    assert clean(s) == s.strip() or any(ch.isspace() for ch in s)
+    # Text without whitespace or line breaks has no layout artefacts to remove: it comes back unchanged.
+    if not any(ch.isspace() or ch == "\u200b" for ch in s):
+        assert clean(s) == s
+
+
+@given(st.lists(st.text(alphabet="가나다라-()·,1", min_size=2, max_size=6), min_size=2, max_size=5))
+def test_line_breaks_become_single_spaces(lines: list[str]) -> None:
+    # Lines that are not distributed labels are joined with one space, characters untouched.
+    if not all(len(x) == 1 for x in lines):
+        assert clean("\n".join(lines)) == " ".join(lines)
 
 
 @given(st.lists(st.text(alphabet="가나다라마바사아", min_size=2, max_size=5), min_size=1, max_size=5))

@@ -34,6 +34,8 @@ THIN = 2.0  # a filled rect thinner than this is a rule, not a shaded box
 COVER = 0.5  # share of a slot side that must be drawn to count as a cell border
 MAX_THIN_COLS = 0.5  # decorative stripes: most columns narrower than MIN_COL
 MIN_COL = 3.0
+GRADIENT_SLICE = 8.0  # a gradient is drawn as slices narrower than this ...
+GRADIENT_MIN = 10  # ... at least this many side by side
 
 
 @dataclass
@@ -109,6 +111,34 @@ def _add_polyline(h: list[HSeg], v: list[VSeg], pts: Sequence[tuple[float, float
             v.append(((ax + bx) / 2, min(ay, by), max(ay, by)))
 
 
+def _gradient_slices(rects: list[dict]) -> set[int]:
+    """Indices of filled rects that are slices of a gradient: 10+ narrow same-height rects side by side.
+
+    Hancom draws a gradient heading bar as ~100 adjacent 4 pt rects; read as
+    rules they make a 1x99 "table" that swallows the heading text.
+    """
+    out: set[int] = set()
+    for horizontal in (True, False):
+        a0, a1, b0, b1 = ("x0", "x1", "top", "bottom") if horizontal else ("top", "bottom", "x0", "x1")
+        rows: dict[tuple[float, float], list[int]] = {}
+        for i, r in enumerate(rects):
+            if r[a1] - r[a0] < GRADIENT_SLICE:
+                rows.setdefault((round(r[b0]), round(r[b1])), []).append(i)
+        for idx in rows.values():
+            idx.sort(key=lambda i: rects[i][a0])
+            run = [idx[0]]
+            for i in idx[1:]:
+                if abs(rects[i][a0] - rects[run[-1]][a1]) <= 0.6:
+                    run.append(i)
+                else:
+                    if len(run) >= GRADIENT_MIN:
+                        out.update(run)
+                    run = [i]
+            if len(run) >= GRADIENT_MIN:
+                out.update(run)
+    return out
+
+
 def segments_from_objects(
     lines: Iterable[dict], rects: Iterable[dict], curves: Iterable[dict], page_height: float
 ) -> tuple[list[HSeg], list[VSeg]]:
@@ -123,7 +153,12 @@ def segments_from_objects(
             h.append(((top + bottom) / 2, x0, x1))
         elif x1 - x0 < 0.5 and bottom - top >= 0.1:
             v.append(((x0 + x1) / 2, top, bottom))
+    rects = list(rects)
+    filled_only = [r for r in rects if r.get("fill") and not r.get("stroke")]
+    skip = {id(filled_only[i]) for i in _gradient_slices(filled_only)}
     for r in rects:
+        if id(r) in skip:
+            continue
         stroked = r.get("stroke") and not _is_white(r.get("stroking_color"))
         filled = r.get("fill") and not _is_white(r.get("non_stroking_color"))
         if stroked or filled:
