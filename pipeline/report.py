@@ -616,8 +616,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def _render_pair(template: str, ctx: dict[str, Any], out_dir: Path, stem: str,
-                 url_fetcher: Optional[AssetFetcher]) -> tuple[Path, Path]:
-    """One template → self-contained ``stem.html`` and ``stem.pdf`` in ``out_dir``."""
+                 url_fetcher: Optional[AssetFetcher], pdf_too: bool = True) -> tuple[Path, Optional[Path]]:
+    """One template → self-contained ``stem.html`` and (unless ``pdf_too`` is off) ``stem.pdf`` in ``out_dir``."""
     from weasyprint import HTML
 
     env = _env()
@@ -625,7 +625,8 @@ def _render_pair(template: str, ctx: dict[str, Any], out_dir: Path, stem: str,
     tpl = env.get_template(template)
     pdf_html = tpl.render(**ctx, font_css=_font_css(None), css=css)
     fetcher = url_fetcher or AssetFetcher(TEMPLATES)
-    pdf = HTML(string=pdf_html, base_url=str(TEMPLATES) + os.sep, url_fetcher=fetcher).write_pdf()
+    pdf = (HTML(string=pdf_html, base_url=str(TEMPLATES) + os.sep, url_fetcher=fetcher).write_pdf()
+           if pdf_too else None)
     if fetcher.refused:
         log.warning("report: refused to fetch %d URL(s): %s", len(fetcher.refused), fetcher.refused[:5])
     # The HTML file carries fonts subset to exactly the characters it shows.
@@ -638,6 +639,8 @@ def _render_pair(template: str, ctx: dict[str, Any], out_dir: Path, stem: str,
     out_dir = Path(out_dir)
     html_path, pdf_path = out_dir / f"{stem}.html", out_dir / f"{stem}.pdf"
     _write_atomic(html_path, html.encode("utf-8"))
+    if pdf is None:
+        return html_path, None
     _write_atomic(pdf_path, pdf)
     return html_path, pdf_path
 
@@ -645,24 +648,24 @@ def _render_pair(template: str, ctx: dict[str, Any], out_dir: Path, stem: str,
 def render_report(tables: dict[str, pd.DataFrame], out_dir: Path, *, quarter: str, body: Optional[str] = None,
                   diff: Optional[pd.DataFrame] = None, previous_quarter: Optional[str] = None,
                   generated: Optional[date] = None,
-                  url_fetcher: Optional[AssetFetcher] = None) -> tuple[Path, Path]:
-    """Write report.html and report.pdf for one quarter; returns (html, pdf)."""
+                  url_fetcher: Optional[AssetFetcher] = None, pdf: bool = True) -> tuple[Path, Optional[Path]]:
+    """Write report.html and report.pdf for one quarter; returns (html, pdf or None when ``pdf`` is off)."""
     ctx = report_view(tables, quarter=quarter, body=body, generated=generated or date.today())
     ctx["diff"] = (diff_view(diff, before=previous_quarter or "", after=quarter, tables=tables)
                    if diff is not None else None)
     ctx["doc_title"] = f"{ctx['quarter_label']} 공약사업 추진상황"
-    return _render_pair("report.html.j2", ctx, Path(out_dir), "report", url_fetcher)
+    return _render_pair("report.html.j2", ctx, Path(out_dir), "report", url_fetcher, pdf)
 
 
 def render_diff(diff_df: pd.DataFrame, out_dir: Path, *, before: str, after: str,
                 tables: Optional[dict[str, pd.DataFrame]] = None, generated: Optional[date] = None,
-                url_fetcher: Optional[AssetFetcher] = None) -> tuple[Path, Path]:
+                url_fetcher: Optional[AssetFetcher] = None, pdf: bool = True) -> tuple[Path, Optional[Path]]:
     """Write diff.html and diff.pdf (``tables``: the later quarter's, to show new 추진실적 texts)."""
     g = generated or date.today()
     ctx = {"diff": diff_view(diff_df, before=before, after=after, tables=tables),
            "doc_title": f"{quarter_label(before)} → {quarter_label(after)} 변경 내역",
            "generated": f"{g.year}. {g.month}. {g.day}."}
-    return _render_pair("diff.html.j2", ctx, Path(out_dir), "diff", url_fetcher)
+    return _render_pair("diff.html.j2", ctx, Path(out_dir), "diff", url_fetcher, pdf)
 
 
 def tables_from_truth(path: Path, source: Optional[str] = None) -> dict[str, pd.DataFrame]:

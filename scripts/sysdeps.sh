@@ -2,7 +2,7 @@
 # System packages the pipeline and its tests need, from Debian.  Installs only
 # what is missing, so a second run is a no-op; needs root (or sudo) the first time.
 set -euo pipefail
-need=(poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fontconfig)
+need=(poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig)
 missing=()
 for p in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
