@@ -6,8 +6,9 @@ corpus PDFs may not ship in the repo.  So the card is committed as data in a
 our own template.  Reading these PDFs back through the pipeline is therefore a real
 extraction test, not a copy of the truth.
 
-The rendering helpers (card loading, Jinja environment, the templates-only URL
-fetcher, PDF writing) live here and are reused by scripts/make_compiled.py.
+The rendering helpers (card loading, Jinja environment, PDF writing) live here and
+are reused by scripts/make_compiled.py.  WeasyPrint loads only our stylesheet and the
+fonts shipped in templates/fonts, through pipeline.fetcher.AssetFetcher.
 
     python scripts/build_example.py            # rewrites examples/seed57-2021Q{3,4}.pdf
     python scripts/build_example.py --out DIR  # writes them elsewhere
@@ -26,37 +27,15 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 
 import jinja2  # noqa: E402
 from weasyprint import HTML  # noqa: E402
-from weasyprint.urls import URLFetcher  # noqa: E402
 
 from pipeline.errors import InputError  # noqa: E402
+from pipeline.fetcher import AssetFetcher  # noqa: E402
 
 TEMPLATES = ROOT / "templates"
 CARD_TEMPLATES = TEMPLATES / "card"
 EXAMPLES = ROOT / "examples"
 EXAMPLE_NAMES = ("seed57-2021Q3", "seed57-2021Q4")
 CARD_FORMAT = "pledge-printed-card/1"
-
-
-class TemplatesOnlyFetcher(URLFetcher):
-    """Let a rendered document load files from templates/ and nothing else.
-
-    Card text is data; should any of it ever reach a URL (an <img>, a url() in a
-    style) the renderer must not read local files or the network on its behalf.
-    """
-
-    def __init__(self, root: Path = TEMPLATES) -> None:
-        super().__init__(allowed_protocols=("file",))
-        self._root = root.resolve()
-
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        if not url.startswith("file:"):
-            raise ValueError(f"refused (only files under templates/): {url}")
-        from urllib.request import url2pathname
-
-        path = Path(url2pathname(url.split("?")[0].split("#")[0].removeprefix("file:"))).resolve()
-        if not path.is_relative_to(self._root) or not path.is_file():
-            raise ValueError(f"refused (only files under templates/): {url}")
-        return super().fetch(path.as_uri(), headers)
 
 
 def load_card(path: Path) -> dict:
@@ -87,9 +66,9 @@ def render_html(template: str, **context: Any) -> str:
     return jinja_env().get_template(template).render(**context)
 
 
-def html_document(html: str) -> HTML:
-    """HTML object rooted at templates/ so 'card/card.css' resolves, with the safe fetcher."""
-    return HTML(string=html, base_url=str(TEMPLATES) + "/", url_fetcher=TemplatesOnlyFetcher())
+def html_document(html: str, fetcher: AssetFetcher | None = None) -> HTML:
+    """HTML object rooted at templates/ so 'card/card.css' resolves; nothing outside templates/ loads."""
+    return HTML(string=html, base_url=str(TEMPLATES) + "/", url_fetcher=fetcher or AssetFetcher(TEMPLATES))
 
 
 def render_cards_pdf(cards: Iterable[dict], out: Path, doc_title: str = "") -> Path:

@@ -78,8 +78,10 @@ def test_injection_card_keeps_hostile_strings_verbatim(corpus: Path, tools: Path
     proc, out = _extract(tmp_path, corpus / "bad" / "injection.lo.pdf")
     assert proc.returncode == 0, proc.stderr
     assert_perfect(score(tools, corpus / "bad" / "injection.truth.json", out))
-    texts = {r["text"] for r in _rows(out, "performance")}
+    # the narrow cell wraps the formula; a line break becomes one space (CONTRACT.md), nothing else changes
+    texts = {"".join(r["text"].split()) for r in _rows(out, "performance")}
     assert '=HYPERLINK("http://127.0.0.1:9/leak","클릭")' in texts
+    assert "<script>alert(1)</script>" in texts
 
 
 def test_arith_wrong_rows_as_printed_plus_four_findings(corpus: Path, tools: Path, tmp_path: Path) -> None:

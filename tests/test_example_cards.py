@@ -162,17 +162,16 @@ def test_card_text_is_escaped_not_markup() -> None:
     assert "<img" not in html and "&lt;img" in html
 
 
-def test_renderer_fetches_only_from_templates() -> None:
-    fetcher = be.TemplatesOnlyFetcher()
-    with pytest.raises(ValueError):
-        fetcher.fetch("file:///etc/passwd")
-    with pytest.raises(ValueError):
-        fetcher.fetch("https://example.com/x.css")
-    with pytest.raises(ValueError):
-        fetcher.fetch((be.TEMPLATES / "card" / ".." / ".." / "pyproject.toml").resolve().as_uri())
-    ok = fetcher.fetch((be.TEMPLATES / "card" / "card.css").as_uri())
-    assert b"@page" in ok.read()
-    ok.close()
+def test_card_rendering_loads_only_the_shipped_stylesheets_and_fonts() -> None:
+    from pipeline.fetcher import AssetFetcher
+
+    card = be.load_card(ROOT / "examples" / "seed57-2021Q4.json")
+    fetcher = AssetFetcher(be.TEMPLATES)
+    html = be.render_html("cards.html.j2", cards=[card], doc_title="x")
+    be.html_document(html, fetcher).render()
+    assert not fetcher.refused
+    names = sorted({u.rsplit("/", 1)[-1] for u in fetcher.requested})
+    assert names == ["DejaVuSans.ttf", "NanumSquareB.ttf", "NanumSquareR.ttf", "card.css"]
 
 
 def test_derived_cards_have_distinct_titles_and_sums_that_add_up() -> None:

@@ -97,6 +97,19 @@ def _parents(grids: Sequence[Grid]) -> list[Optional[int]]:
     return out
 
 
+BADGE_HEIGHT = 16.0  # a boxed single glyph/word inside a cell (a badge), not a nested table
+
+
+def _drop_badges(grids: list[Grid]) -> list[Grid]:
+    """Remove one-line 1x1 boxes inside another table: their text belongs to the enclosing cell."""
+    parents = _parents(grids)
+    return [
+        g
+        for g, p in zip(grids, parents)
+        if not (p is not None and g.rows == 1 and g.cols == 1 and g.ys[-1] - g.ys[0] < BADGE_HEIGHT)
+    ]
+
+
 def _build_tables(
     grids: Sequence[Grid], glyphs: Sequence[Glyph], page_no: int, space_glyphs: bool
 ) -> tuple[list[Table], list[Optional[int]], list[Glyph]]:
@@ -182,7 +195,7 @@ def read_page(page: "pdfplumber.page.Page", page_no: int, space_glyphs: Optional
     if space_glyphs is None:
         space_glyphs = page_uses_space_glyphs(chars) is not False
     h, v = segments_from_objects(objs.get("line", []), objs.get("rect", []), objs.get("curve", []), float(page.height))
-    grids = find_grids(h, v)
+    grids = _drop_badges(find_grids(h, v))
     glyphs = _glyphs(chars)
     tables, parents, outside = _build_tables(grids, glyphs, page_no, space_glyphs)
     for t, p in zip(tables, parents):
