@@ -256,7 +256,7 @@ def archive_quarter(root: Path, quarter: str, tables: Mapping[str, pd.DataFrame]
             if not replace:
                 names = ", ".join(s.get("name", "?") for s in (old or {}).get("sources", [])) or "unknown sources"
                 raise ArchiveRefused(f"{quarter} is already archived from other sources ({names}); "
-                                     f"use replace to archive the new ones (the old archive is kept)")
+                                     f"run again with --replace to archive the new ones (the old archive is kept)")
         tmp = root / f"{TMP_PREFIX}{quarter}-{uuid.uuid4().hex}"
         tmp.mkdir()
         try:

@@ -499,7 +499,7 @@ def _check_periods(item: str, row: dict, tables: dict[str, pd.DataFrame], out: _
     y1 = int(m1.group(1)) if m1 else None
     for name in ("budget", "plan", "performance"):
         df = tables.get(name)
-        if df is None or not len(df):
+        if df is None or not len(df) or "item_no" not in df.columns:
             continue
         sub = df[df["item_no"].map(_item_key) == item]
         outside: dict[str, list[dict]] = {}
@@ -533,7 +533,7 @@ def check(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             quarter_of.setdefault(k, _text(r.get("report_quarter")))
     for name in ("budget", "plan", "performance"):
         df = tables.get(name)
-        if df is not None and len(df) and "report_quarter" in df.columns:
+        if df is not None and len(df) and {"report_quarter", "item_no"} <= set(df.columns):
             for k, q in zip(df["item_no"].map(_item_key), df["report_quarter"].map(_text)):
                 quarter_of.setdefault(k, q)
     out = _Out(quarter_of)

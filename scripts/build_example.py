@@ -49,6 +49,14 @@ def load_card(path: Path) -> dict:
     for key in ("item_no", "title", "blocks"):
         if key not in data:
             raise InputError(f"{path.name}: printed card lacks '{key}'")
+    for n, block in enumerate(data["blocks"], start=1):
+        if block.get("type") == "table":
+            widths = block.get("widths", [])
+            # widths go into a style attribute: numbers only, so data can never become CSS
+            if not all(isinstance(w, (int, float)) and not isinstance(w, bool) for w in widths):
+                raise InputError(f"{path.name}: block {n}: column widths must be numbers")
+            if not isinstance(block.get("rows"), list) or not all(isinstance(r, list) for r in block["rows"]):
+                raise InputError(f"{path.name}: block {n}: a table needs rows of cells")
     return data
 
 

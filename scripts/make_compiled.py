@@ -11,7 +11,8 @@ layout, not from a guess), so a test can check "100 items in → exactly 100 fou
 
 writes the PDF and, beside it, ``<name>.expected.json``:
 ``{"report_quarter", "page_count", "toc_pages", "items": [{"item_no", "title",
-"lead_department", "pages"}]}`` with 1-based physical page ranges ("4-5").
+"lead_department", "pages", "rows"}], "rows"}`` with 1-based physical page ranges ("4-5")
+and the number of budget/plan/performance rows a correct extraction gives.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ import re
 import sys
 import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,7 @@ class CompiledItem:
     lead_department: str
     first_page: int
     last_page: int
+    rows: dict[str, int]  # contract rows the card must give: budget, plan, performance
 
     @property
     def pages(self) -> str:
@@ -82,9 +84,11 @@ class CompiledReport:
             "page_count": self.page_count,
             "toc_pages": self.toc_pages,
             "items": [
-                {"item_no": i.item_no, "title": i.title, "lead_department": i.lead_department, "pages": i.pages}
+                {"item_no": i.item_no, "title": i.title, "lead_department": i.lead_department,
+                 "pages": i.pages, "rows": i.rows}
                 for i in self.items
             ],
+            "rows": {k: sum(i.rows[k] for i in self.items) for k in ("budget", "plan", "performance")},
         }
 
 
@@ -119,6 +123,22 @@ def _set_text(row: list, i: int, text: str) -> None:
 
 def _body_indices(row: list) -> list[int]:
     return [i for i, c in enumerate(row) if isinstance(c, str) or not c.get("h")]
+
+
+def contract_row_counts(card: dict) -> dict[str, int]:
+    """How many contract rows a correct extraction gives for this card.
+
+    Every body cell of a contract table that is not '-' or blank is one row (CONTRACT.md:
+    a dash or blank gives no row, a printed 0 does); no value cell of the seed spans
+    several periods, so cells and rows correspond one to one.
+    """
+    def filled(role: str) -> int:
+        block = _blocks(card, role)
+        return sum(1 for row in block["rows"][block.get("header_rows", 0):]
+                   for i in _body_indices(row) if _text(row[i]).strip() not in ("", "-", "–", "—"))
+
+    return {"budget": filled("budget") + filled("executed"), "plan": filled("plan"),
+            "performance": filled("performance")}
 
 
 def _shift_years(text: str, shift: int) -> str:
@@ -361,7 +381,7 @@ def make_compiled(n_items: int, out: Path, quarter: str = "2023Q2", seed_path: P
     if joined != page_count:
         raise RuntimeError(f"joined PDF has {joined} pages, expected {page_count}")
     ends = [s - 1 for s in starts[1:]] + [page_count]
-    items = [CompiledItem(int(c["item_no"]), c["title"], c["lead_department"], s, e)
+    items = [CompiledItem(int(c["item_no"]), c["title"], c["lead_department"], s, e, contract_row_counts(c))
              for c, s, e in zip(cards, starts, ends)]
     toc_pages = "2" if front_pages == 2 else f"2-{front_pages}"
     report = CompiledReport(out, quarter, page_count, toc_pages, items, time.perf_counter() - t0)

@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 import pipeline

@@ -100,3 +100,25 @@ def test_restatements_of_the_hanbit_pair_are_the_changed_2023Q1_figure(corpus):
     r = d[restatements(d, "2023Q2")]
     assert r[["table", "item_no", "task", "period", "field"]].values.tolist() == [
         ["performance", 4, "창업 상담", "2023Q1", "text"], ["performance", 4, "창업 상담", "2023Q1", "value"]]
+
+
+def test_one_changed_amount_gives_exactly_one_changed_row(corpus):
+    """Property: change any single budget figure and the diff names that key and nothing else."""
+    from hypothesis import given, settings, strategies as st
+
+    base = load_truth(corpus / "compiled/hanbit-2023Q2.truth.json")
+    n = len(base["budget"])
+
+    @settings(max_examples=25, deadline=None)
+    @given(i=st.integers(0, n - 1), delta=st.sampled_from([1, -1, 0.001, 1000]))
+    def prop(i, delta):
+        new = {k: v.copy() for k, v in base.items()}
+        new["budget"].loc[i, "amount_mkrw"] = float(new["budget"].loc[i, "amount_mkrw"]) + delta
+        d = diff_tables(base, new)
+        assert len(d) == 1
+        row, src = d.iloc[0], base["budget"].iloc[i]
+        assert (row["table"], row["change"], row["field"]) == ("budget", "changed", "amount_mkrw")
+        assert [row[k] for k in ("item_no", "unit", "kind", "fund", "period")] == \
+            [src[k] for k in ("item_no", "unit", "kind", "fund", "period")]
+
+    prop()

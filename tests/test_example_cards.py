@@ -124,6 +124,13 @@ def test_example_pdf_carries_every_figure_of_the_truth(quarter: str, corpus: Pat
     assert not missing
 
 
+@pytest.mark.parametrize("quarter", QUARTERS)
+def test_row_count_rule_of_the_compiled_builder_matches_the_truth(quarter: str, corpus: Path) -> None:
+    truth = json.loads((corpus / "cards" / f"seed57-{quarter}.truth.json").read_text(encoding="utf-8"))
+    card = be.load_card(ROOT / "examples" / f"seed57-{quarter}.json")
+    assert mc.contract_row_counts(card) == {k: len(truth[k]) for k in ("budget", "plan", "performance")}
+
+
 def test_q3_and_q4_examples_differ_exactly_where_the_expected_diff_says(corpus: Path) -> None:
     """2 집행액 figures, one restated 2분기 figure, 7 newly filled 4분기 cells."""
     expected = json.loads((corpus / "cards" / "seed57-2021Q3_to_2021Q4.expected_diff.json").read_text("utf-8"))
@@ -151,6 +158,11 @@ def test_a_broken_printed_card_is_one_clear_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         be.load_card(bad)
     bad.write_text(json.dumps({"format": "something-else"}), encoding="utf-8")
+    with pytest.raises(InputError):
+        be.load_card(bad)
+    card = json.loads((ROOT / "examples" / "seed57-2021Q4.json").read_text(encoding="utf-8"))
+    card["blocks"][0]["widths"] = ["12%; background: url(http://example.com/x)", 88]
+    bad.write_text(json.dumps(card, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(InputError):
         be.load_card(bad)
 

@@ -190,3 +190,28 @@ def test_every_check_code_has_a_korean_name(corpus):
     from pipeline.validate import CHECK_NAMES
     t = load_truth(corpus / "bad/arith-wrong.truth.json")
     assert set(check(t)["check"]) <= set(CHECK_NAMES)
+
+
+def test_odd_tables_never_raise():
+    """Whatever a half-recognised card gives, the validator reports or stays silent; it never crashes."""
+    from hypothesis import given, settings, strategies as st
+
+    cell = st.one_of(st.none(), st.integers(-10, 10_000), st.floats(allow_nan=True, allow_infinity=False),
+                     st.sampled_from(["", "-", "2,720", "x", "total", "2020", "2018H1", "2021Q4", "계"]))
+    row = st.fixed_dictionaries({
+        "item_no": st.sampled_from([57, "57", None, "x"]), "unit": cell, "kind": st.sampled_from(
+            ["plan", "executed", "", "x"]), "fund": st.sampled_from(["total", "city", "national", "", "?"]),
+        "period": cell, "amount_mkrw": cell, "report_quarter": st.sampled_from(["2021Q4", "", None])})
+    item = st.fixed_dictionaries({
+        "item_no": st.sampled_from([57, "57", None]), "total_budget_mkrw": cell, "total_city_mkrw": cell,
+        "secured_year": cell, "secured_budget_mkrw": cell, "start": st.sampled_from(["2018-07", "", None, "x"]),
+        "end": st.sampled_from(["2022-06", "", None]), "report_quarter": st.just("2021Q4")})
+
+    @settings(max_examples=150, deadline=None)
+    @given(budget=st.lists(row, max_size=25), items=st.lists(item, max_size=2))
+    def prop(budget, items):
+        out = check({"items": pd.DataFrame(items), "budget": pd.DataFrame(budget),
+                     "plan": pd.DataFrame([{"x": 1}])})
+        assert list(out.columns) == FINDINGS
+
+    prop()

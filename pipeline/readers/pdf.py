@@ -110,6 +110,13 @@ def _drop_badges(grids: list[Grid]) -> list[Grid]:
     ]
 
 
+def _is_page_background(g: Grid, page: "pdfplumber.page.Page") -> bool:
+    """A 1x1 box the size of the page is a background or page frame, not a table."""
+    x0, top, x1, bottom = page.bbox
+    covers = (g.xs[-1] - g.xs[0]) >= 0.95 * (x1 - x0) and (g.ys[-1] - g.ys[0]) >= 0.95 * (bottom - top)
+    return g.rows == 1 and g.cols == 1 and covers
+
+
 def _build_tables(
     grids: Sequence[Grid], glyphs: Sequence[Glyph], page_no: int, space_glyphs: bool
 ) -> tuple[list[Table], list[Optional[int]], list[Glyph]]:
@@ -195,7 +202,7 @@ def read_page(page: "pdfplumber.page.Page", page_no: int, space_glyphs: Optional
     if space_glyphs is None:
         space_glyphs = page_uses_space_glyphs(chars) is not False
     h, v = segments_from_objects(objs.get("line", []), objs.get("rect", []), objs.get("curve", []), float(page.height))
-    grids = _drop_badges(find_grids(h, v))
+    grids = _drop_badges([g for g in find_grids(h, v) if not _is_page_background(g, page)])
     glyphs = _glyphs(chars)
     tables, parents, outside = _build_tables(grids, glyphs, page_no, space_glyphs)
     for t, p in zip(tables, parents):
