@@ -157,7 +157,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     except (FileNotFoundError, ValueError) as exc:
         _err(str(exc))
         return EXIT_USAGE
-    paths = write_diff(old, new, args.out, before=old_q, after=new_q, pdf=not args.no_pdf)
+    _, paths = write_diff(old, new, args.out, before=old_q, after=new_q, pdf=not args.no_pdf)
     print(f"diff {old_q} → {new_q}: " + ", ".join(str(p) for p in paths))
     return EXIT_OK
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -20,6 +19,7 @@ import pandas as pd
 from . import contract
 from .batch import FileResult, _code_fingerprint, process_files
 from .errors import InputError
+from .quarter import quarter_of
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -53,23 +53,15 @@ def ignored_files(folder: Path) -> list[Path]:
     )
 
 
-def quarter_of(tables: dict[str, pd.DataFrame]) -> Optional[str]:
-    items = tables.get("items")
-    if items is None or not len(items):
-        return None
-    qs = sorted(set(items["report_quarter"].astype(str)))
-    return qs[-1] if qs else None
-
-
 def load_side(spec: str, archive_root: Path) -> tuple[str, dict[str, pd.DataFrame]]:
     """A diff side: an archived quarter ('2021Q3') or a folder holding the contract CSVs."""
     from .archive import load_quarter
-    from .diff import load_tables
+    from .diff import load_tables, quarter_of_tables
 
     p = Path(spec)
     if p.is_dir() and (p / "items.csv").exists():
         tables = load_tables(p)
-        q = quarter_of(tables) or p.name
+        q = quarter_of_tables(tables) or p.name
         return q, tables
     q = spec.strip().upper()
     if (archive_root / q).is_dir():
@@ -77,28 +69,18 @@ def load_side(spec: str, archive_root: Path) -> tuple[str, dict[str, pd.DataFram
     raise FileNotFoundError(f"{spec}: neither a quarter in {archive_root} nor a folder with items.csv")
 
 
-def write_diff(old: dict, new: dict, out: Path, *, before: str, after: str, pdf: bool = True) -> list[Path]:
-    from .diff import diff_tables, is_restatement
-
-    out.mkdir(parents=True, exist_ok=True)
-    d = diff_tables(old, new)
-    contract_diff = d.reindex(columns=contract.DIFF)
-    _write_plain_csv(out / "diff.csv", contract_diff)
-    shown = d.copy()
-    shown["restated"] = [bool(is_restatement(row, after)) for _, row in d.iterrows()] if len(d) else []
+def write_diff(old: dict, new: dict, out: Path, *, before: str, after: str,
+               pdf: bool = True) -> tuple[pd.DataFrame, list[Path]]:
+    """diff.csv (contract shape) plus its rendering; returns the diff with its ``restated`` flags."""
+    from .diff import diff_tables, restatements
+    from .diff import write_diff as write_diff_csv
     from .report import render_diff
 
-    html, pdf_path = render_diff(shown, out, before=before, after=after, pdf=pdf)
-    return [out / "diff.csv", html] + ([pdf_path] if pdf_path else [])
-
-
-def _write_plain_csv(path: Path, df: pd.DataFrame) -> None:
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as f:
-        df.to_csv(f, index=False, lineterminator="\n")
-    os.replace(tmp, path)
+    d = diff_tables(old, new)
+    write_diff_csv(out / "diff.csv", d)
+    d["restated"] = restatements(d, after) if len(d) else pd.Series([], dtype=bool)
+    html, pdf_path = render_diff(d, out, before=before, after=after, tables=new, pdf=pdf)
+    return d, [out / "diff.csv", html] + ([pdf_path] if pdf_path else [])
 
 
 def _stamp(archive_dir: Path, prev: Optional[str], pdf: bool) -> str:
@@ -144,7 +126,12 @@ def run_report(args: argparse.Namespace) -> int:
     by_q: dict[str, list[FileResult]] = defaultdict(list)
     for r in results:
         if r.ok and r.tables:
-            q = quarter_of(r.tables)
+            try:
+                q = quarter_of(r.tables)
+            except InputError as exc:
+                r.status, r.message = "error", str(exc)
+                _err(r.line())
+                continue
             if q:
                 by_q[q].append(r)
 
@@ -180,11 +167,9 @@ def run_report(args: argparse.Namespace) -> int:
         diff_df = None
         if prev:
             old = load_quarter(archive_root, prev)
-            outputs += write_diff(old, tables, q_out / f"diff-{prev}", before=prev, after=q, pdf=not args.no_pdf)
-            from .diff import diff_tables, is_restatement
-
-            diff_df = diff_tables(old, tables)
-            diff_df["restated"] = [bool(is_restatement(row, q)) for _, row in diff_df.iterrows()] if len(diff_df) else []
+            diff_df, diff_paths = write_diff(old, tables, q_out / f"diff-{prev}", before=prev, after=q,
+                                             pdf=not args.no_pdf)
+            outputs += diff_paths
         body = _body(parts)
         html, pdf = render_report(
             tables, q_out, quarter=q, body=body, diff=diff_df, previous_quarter=prev, pdf=not args.no_pdf
@@ -208,6 +193,13 @@ def _body(parts: list[FileResult]) -> Optional[str]:
     return None
 
 
+def _quarter_or_blank(tables: dict) -> str:
+    try:
+        return quarter_of(tables) or ""
+    except InputError:
+        return ""
+
+
 def _summary(results, by_q, failed_quarters, written, archive_root: Path) -> None:
     _say()
     _say("요약 (summary)")
@@ -216,7 +208,7 @@ def _summary(results, by_q, failed_quarters, written, archive_root: Path) -> Non
         if r.ok:
             items = len(r.tables.get("items", [])) if r.tables else 0
             findings = len(r.tables.get("findings", [])) if r.tables else 0
-            _say(f"  {r.path.name:<40} {'read':<8} {quarter_of(r.tables) or '':<8} {items:>5} {findings:>8}"
+            _say(f"  {r.path.name:<40} {'read':<8} {_quarter_or_blank(r.tables):<8} {items:>5} {findings:>8}"
                  + ("  (cached)" if r.cached else ""))
         else:
             status = {"no_items": "no item", "internal": "internal"}.get(r.status, "failed")
