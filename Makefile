@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test sysdeps bench clean-venv
+.PHONY: report test sysdeps bench clean-venv examples
 
 report: $(STAMP)
 	$(PY) -m pipeline report
@@ -29,3 +29,7 @@ bench: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Rebuild the bundled example PDFs from examples/*.json (they are committed; run after changing the card template).
+examples: $(STAMP)
+	$(PY) scripts/build_example.py

@@ -99,7 +99,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     for table in contract.ALL_TABLES:
         contract.write_csv(args.out / f"{table}.csv", table, concat(results, table))
     ok = len(results) - failed
-    print(f"{ok} of {len(results)} file(s) read; CSVs in {args.out}")
+    cached = sum(1 for r in results if r.cached)
+    print(f"{ok} of {len(results)} file(s) read" + (f" ({cached} from cache)" if cached else "")
+          + f"; CSVs in {args.out}")
     return EXIT_FAILED if failed else EXIT_OK
 
 

@@ -141,6 +141,12 @@ def test_cell_text_keeps_glyph_spaces_and_lines():
     assert block_text(glyphs, space_glyphs=False) == "합 계\n6 회"
 
 
+def test_label_spread_across_a_wide_cell_gets_no_space():
+    # FDI press release: '북미' spread over a 100 pt cell read '북 미' when wide gaps counted as tabs.
+    glyphs = [(0, 0, 14, 14, "북", 14), (100, 0, 114, 14, "미", 14)]
+    assert block_text(glyphs, space_glyphs=True) == "북미"
+
+
 def test_shadow_copies_of_glyphs_are_dropped():
     glyphs = [(64.4, 81.3, 79.9, 97, "참", 16), (63.2, 80.1, 78.7, 96, "참", 16), (79.9, 81.3, 95.4, 97, "고", 16),
               (100, 81.3, 108, 97, "1", 16), (108, 81.3, 116, 97, "1", 16)]
@@ -168,6 +174,13 @@ def test_fdi_press_pdf_tables_equal_its_hwpx(corpus: Path):
             missing.append(cells[0][4])
     # The 담당 부서 contact box has no drawn inner rules in the PDF (its HWPX borders are invisible).
     assert missing == ["담당 부서"], missing
+    # Spacing from space glyphs only: cells whose text differs from the HWPX in spacing alone.
+    spacing_diffs = []
+    for t in expected:
+        cells = sorted(tuple(c) for c in t["cells"])
+        g = next(g for g in got if [ws(c[4]) for c in g[2]] == [ws(c[4]) for c in cells])
+        spacing_diffs += [b[4] for a, b in zip(cells, g[2]) if a[4].split() != b[4].split()]
+    assert spacing_diffs == ["건 지"], spacing_diffs  # the PDF prints a space glyph there
 
 
 # ----------------------------------------------------------------------------- the seed card

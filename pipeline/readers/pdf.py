@@ -18,12 +18,11 @@ from typing import Iterable, Optional, Sequence
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.psparser import PSEOF
-from pdfplumber.utils.exceptions import PdfminerException
 
 from ..errors import InputError
 from ..model import Block, Cell, Document, Table, TextBlock
 from .pdf_grid import Grid, find_grids, segments_from_objects
-from .pdf_text import GAP_TAB, Glyph, block_text, clean_char, dedupe, group_lines, has_space_glyphs, line_text
+from .pdf_text import GAP_TAB, Glyph, block_text, clean_char, dedupe, group_lines, line_text
 
 MSG_PASSWORD = "PDF is password-protected (user password required)"
 MSG_TRUNCATED = "PDF is damaged/truncated"
@@ -251,9 +250,9 @@ def read_pdf(path: Path, pages: Iterable[int] | None = None) -> Document:
     path = Path(path)
     try:
         pdf = pdfplumber.open(path)
-    except (PdfminerException, Exception) as exc:  # open is all library code: any failure is the input's
-        if isinstance(exc, (OSError,)) and not isinstance(exc, PdfminerException):
-            raise InputError(f"PDF cannot be read ({type(exc).__name__}: {exc})") from None
+    except OSError as exc:  # the file itself, not its content
+        raise InputError(f"PDF cannot be read ({exc.strerror or type(exc).__name__})") from None
+    except Exception as exc:  # opening is all pdfminer code: any failure there is the input's
         raise _input_error(exc) from None
     with pdf:
         try:
@@ -282,6 +281,6 @@ def read_pdf(path: Path, pages: Iterable[int] | None = None) -> Document:
                 space_mode = page_uses_space_glyphs(chars)
             results.append(read_page(page, no, True if space_mode is None else space_mode))
             page.close()
-        if total_chars == 0:
+        if wanted and total_chars == 0:
             raise InputError(MSG_NO_TEXT)
     return assemble(path.name, results, page_count)

@@ -14,7 +14,8 @@ from typing import Sequence
 Glyph = tuple[float, float, float, float, str, float]
 
 GAP_SPACE = 0.25  # gap (x font size) read as a space when the producer draws no space glyphs
-GAP_TAB = 3.0  # gap (x font size) read as a space even when it does (tab stops, separate runs)
+GAP_TAB = 3.0  # a wider gap (x font size) outside tables separates runs of text; never a space in a cell,
+# where 균등분할 spreads a label's glyphs across the whole cell width
 
 
 def clean_char(text: str) -> str:
@@ -48,11 +49,6 @@ def dedupe(glyphs: Sequence[Glyph]) -> list[Glyph]:
         near.append(g)
         kept.append(g)
     return kept
-
-
-def has_space_glyphs(glyphs: Sequence[Glyph]) -> bool:
-    """Whether this text was drawn with space glyphs (then gaps never mean spaces)."""
-    return any(g[4] == " " for g in glyphs)
 
 
 def group_lines(glyphs: Sequence[Glyph]) -> list[list[Glyph]]:
@@ -92,8 +88,7 @@ def line_text(line: Sequence[Glyph], space_glyphs: bool) -> str:
         if prev is not None:
             gap = g[0] - prev[2]
             size = max(prev[5], g[5], 1.0)
-            limit = (GAP_TAB if space_glyphs else GAP_SPACE) * size
-            if gap > limit and parts and parts[-1] != " " and g[4] != " ":
+            if not space_glyphs and gap > GAP_SPACE * size and parts and parts[-1] != " " and g[4] != " ":
                 parts.append(" ")
         if g[4] == " " and prev is not None and abs(g[0] - prev[0]) < 0.01 and prev[4] == " ":
             continue  # a space drawn twice at the same spot
