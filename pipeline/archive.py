@@ -21,7 +21,6 @@ renames of a replacement); the process prints ``PAUSED <point>`` and sleeps.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import re
@@ -41,6 +40,7 @@ import pipeline
 from pipeline.contract import ALL_TABLES, write_csv
 from pipeline.diff import load_tables
 from pipeline.errors import InputError
+from pipeline.fsio import sha256_file
 from pipeline.quarter import is_quarter, quarter_of
 from pipeline.xlsx import write_xlsx
 
@@ -64,14 +64,6 @@ class ArchiveResult:
 
 
 # ----------------------------------------------------------------------------- small I/O helpers
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
 
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)

@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -25,6 +25,7 @@ import pandas as pd
 
 from . import __version__
 from .errors import InputError, NoPledgeItem
+from .fsio import sha256_file
 from .model import Document
 
 # Limits a file is refused over (each names itself in the message).
@@ -199,14 +200,6 @@ def _code_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 class Cache:
     """Extraction results keyed by (source sha256, pipeline code, --quarter); a miss just recomputes."""
 
@@ -324,7 +317,7 @@ def process_files(
     digests: dict[int, str] = {}
     for i, p in enumerate(paths):
         try:
-            digests[i] = file_sha256(p)
+            digests[i] = sha256_file(p)
         except OSError as exc:
             reason = "file not found" if isinstance(exc, FileNotFoundError) else f"cannot read the file ({exc.strerror})"
             results[i] = FileResult(p, "error", message=reason)

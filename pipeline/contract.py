@@ -8,11 +8,11 @@ kept for findings and the report and dropped when a CSV is written.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
+
+from .fsio import atomic_write_frame
 
 ITEMS = [
     "report_quarter", "item_no", "title", "status", "category", "total_budget_mkrw",
@@ -80,21 +80,7 @@ def _fmt(v: object) -> object:
 def write_csv(path: Path, table: str, df: pd.DataFrame) -> None:
     """UTF-8 with BOM (Excel opens Korean correctly), written atomically (temp file + rename)."""
     out = to_contract(table, df).astype(object).map(_fmt) if len(df) else to_contract(table, df)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as f:
-            out.to_csv(f, index=False, lineterminator="\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    atomic_write_frame(Path(path), out)
 
 
 def read_csv(path: Path, table: str) -> pd.DataFrame:

@@ -11,9 +11,7 @@ what an auditor asks about.
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 from typing import Any, Mapping, Optional
@@ -21,6 +19,7 @@ from typing import Any, Mapping, Optional
 import pandas as pd
 
 from pipeline.contract import COLUMNS, CONTRACT_TABLES, DIFF, KEYS, read_csv
+from pipeline.fsio import atomic_write_frame
 from pipeline.quarter import period_range, quarter_range
 
 _NUM = re.compile(r"^[+-]?\d[\d,]*(\.\d+)?$")
@@ -152,19 +151,5 @@ def quarter_of_tables(tables: Mapping[str, pd.DataFrame]) -> Optional[str]:
 
 def write_diff(path: Path, diff: pd.DataFrame) -> None:
     """diff.csv the contract way: UTF-8 with BOM, DIFF columns, written atomically (temp file + rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     out = diff.reindex(columns=DIFF).astype(object).map(show) if len(diff) else diff.reindex(columns=DIFF)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as f:
-            out.to_csv(f, index=False, lineterminator="\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    atomic_write_frame(Path(path), out)

@@ -16,7 +16,6 @@ from typing import Optional
 
 import pandas as pd
 
-from . import contract
 from .batch import FileResult, _code_fingerprint, process_files
 from .errors import InputError
 from .quarter import quarter_of

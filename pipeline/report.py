@@ -23,12 +23,10 @@ import logging
 import math
 import os
 import re
-import tempfile
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -38,6 +36,7 @@ from pipeline import charts
 from pipeline.contract import COLUMNS
 from pipeline.errors import InputError
 from pipeline.fetcher import TEMPLATES, AssetFetcher
+from pipeline.fsio import atomic_write_bytes
 
 log = logging.getLogger(__name__)
 
@@ -600,21 +599,6 @@ def missing_glyphs(s: str) -> set[str]:
     return {c for c in s if c.isprintable() and not c.isspace() and ord(c) not in covered}
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide the report from colleagues
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _render_pair(template: str, ctx: dict[str, Any], out_dir: Path, stem: str,
                  url_fetcher: Optional[AssetFetcher], pdf_too: bool = True) -> tuple[Path, Optional[Path]]:
     """One template → self-contained ``stem.html`` and (unless ``pdf_too`` is off) ``stem.pdf`` in ``out_dir``."""
@@ -638,10 +622,10 @@ def _render_pair(template: str, ctx: dict[str, Any], out_dir: Path, stem: str,
                     " ".join(f"U+{ord(c):04X}" for c in sorted(missing)))
     out_dir = Path(out_dir)
     html_path, pdf_path = out_dir / f"{stem}.html", out_dir / f"{stem}.pdf"
-    _write_atomic(html_path, html.encode("utf-8"))
+    atomic_write_bytes(html_path, html.encode("utf-8"))
     if pdf is None:
         return html_path, None
-    _write_atomic(pdf_path, pdf)
+    atomic_write_bytes(pdf_path, pdf)
     return html_path, pdf_path
 
 

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import csv
 import os
-import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
-import pytest
 
-from conftest import ROOT, run_cli
+from conftest import run_cli
 
 
 def _report(input_dir: Path, output_dir: Path, *extra: str):

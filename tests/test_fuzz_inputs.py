@@ -12,7 +12,6 @@ import re
 import zipfile
 from pathlib import Path
 
-import pytest
 
 from pipeline.batch import process_files
 

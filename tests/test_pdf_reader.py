@@ -178,7 +178,9 @@ def test_fdi_press_pdf_tables_equal_its_hwpx(corpus: Path):
     spacing_diffs = []
     for t in expected:
         cells = sorted(tuple(c) for c in t["cells"])
-        g = next(g for g in got if [ws(c[4]) for c in g[2]] == [ws(c[4]) for c in cells])
+        g = next((g for g in got if [ws(c[4]) for c in g[2]] == [ws(c[4]) for c in cells]), None)
+        if g is None:
+            continue  # the unruled 담당 부서 box
         spacing_diffs += [b[4] for a, b in zip(cells, g[2]) if a[4].split() != b[4].split()]
     assert spacing_diffs == ["건 지"], spacing_diffs  # the PDF prints a space glyph there
 
@@ -339,3 +341,23 @@ def test_every_real_pdf_reads_without_a_crash_slow(corpus: Path):
     assert len(files) >= 20
     with ProcessPoolExecutor(max_workers=4) as pool:
         list(pool.map(_read_one, files))
+
+
+def _heading_tables(doc: Document) -> list[tuple[str, int, Shape]]:
+    out, heading = [], None
+    for b in doc.blocks:
+        if isinstance(b, TextBlock) and b.text.startswith("□"):
+            heading = ws(b.text)
+        elif isinstance(b, Table) and heading:
+            out.append((heading, b.page, shape_of(b.rows, b.cols, pdf_cells(b))))
+            heading = None
+    return out
+
+
+def test_compiled_lo_and_rl_give_the_same_grids(corpus: Path):
+    lo = _heading_tables(read_pdf(corpus / "compiled" / "hanbit-2023Q2.lo.pdf"))
+    rl = _heading_tables(read_pdf(corpus / "compiled" / "hanbit-2023Q2.rl.pdf"))
+    assert [h for h, _, _ in lo] == [h for h, _, _ in rl] and len(lo) == 23
+    differ = [(h, p) for (h, p, a), (_, _, b) in zip(lo, rl) if a != b]
+    # Only the 추진실적 tables the two producers break at different places (items 4 and 27).
+    assert differ == [("□추진실적", 3), ("□추진실적", 7)]
