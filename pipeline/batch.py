@@ -26,7 +26,7 @@ import pandas as pd
 from . import __version__
 from .errors import InputError, NoPledgeItem
 from .fsio import sha256_file
-from .model import Document
+from .model import Document, TextBlock
 
 # Limits a file is refused over (each names itself in the message).
 TIME_LIMIT_S = float(os.environ.get("PIPELINE_TIME_LIMIT", "600"))
@@ -88,7 +88,7 @@ def read_part(path: Path, pages: Optional[tuple[int, int]]) -> Document:
         return read_document(path)
     from .readers.pdf import read_pdf
 
-    return read_pdf(path, pages=range(pages[0], pages[1] + 1))
+    return read_pdf(path, pages=range(pages[0], pages[1] + 1), require_text=False)
 
 
 def normalise_document(doc: Document, quarter: Optional[str]) -> dict[str, pd.DataFrame]:
@@ -286,6 +286,11 @@ def _chunks(n_pages: int, jobs: int) -> list[tuple[int, int]]:
     return [(a, min(a + size - 1, n_pages)) for a in range(1, n_pages + 1, size)]
 
 
+def has_text(doc: Document) -> bool:
+    return any(b.text.strip() for b in doc.blocks if isinstance(b, TextBlock)) or any(
+        c.text.strip() for t in doc.tables for c in t.cells)
+
+
 def merge_documents(parts: list[Document]) -> Document:
     """Page-range reads of one PDF back into one document (tables' parent indexes shifted)."""
     first = parts[0]
@@ -376,6 +381,12 @@ def process_files(
             results[i] = FileResult(p, bad[0], message=bad[1], detail=bad[2])
             continue
         doc = merge_documents([r[1] for r in parts])
+        if not has_text(doc):
+            from .readers.pdf import MSG_NO_TEXT
+
+            results[i] = FileResult(p, "error", message=MSG_NO_TEXT)
+            bar.step(files=1)
+            continue
         norm = run_tasks([("n", normalise_document, (doc, quarter))], 1, time_limit)["n"]
         bar.step(files=1)
         if norm[0] == "ok":

@@ -80,3 +80,21 @@ def test_second_run_is_served_from_the_cache(built: dict[int, Path], tmp_path: P
     assert "1 from cache" in second.stdout and "from cache" not in first.stdout
     for table in ("items", "budget", "plan", "performance", "findings"):
         assert (tmp_path / "a" / f"{table}.csv").read_bytes() == (tmp_path / "b" / f"{table}.csv").read_bytes()
+
+
+def test_page_split_reads_equal_whole_reads(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Force the page split on 2-page cards: same rows as one whole read; a scan still says it has no text."""
+    from pipeline import batch
+
+    cards = [corpus / "cards" / "seed57-2021Q4.lo.pdf", corpus / "cards" / "seed57-2021Q4.chrome.pdf"]
+    whole = [batch.process_files([c], jobs=1, cache_dir=None, progress=False)[0] for c in cards]
+    monkeypatch.setattr(batch, "PAGES_PER_CHUNK_MIN", 1)
+    split = [batch.process_files([c], jobs=2, cache_dir=None, progress=False)[0] for c in cards]
+    for w, s in zip(whole, split):
+        assert w.ok and s.ok, (w.line(), s.line())
+        for table in ("items", "budget", "plan", "performance"):
+            a = w.tables[table].drop(columns=[c for c in w.tables[table] if c.startswith("src_")])
+            b = s.tables[table].drop(columns=[c for c in s.tables[table] if c.startswith("src_")])
+            assert a.equals(b), table
+    scan = batch.process_files([corpus / "bad" / "scanned-image-only.pdf"], jobs=2, cache_dir=None, progress=False)[0]
+    assert scan.status == "error" and "no text layer" in scan.message

@@ -241,11 +241,14 @@ def assemble(source: str, pages: Sequence[list[Block]], page_count: int) -> Docu
 # ----------------------------------------------------------------------------- document
 
 
-def read_pdf(path: Path, pages: Iterable[int] | None = None) -> Document:
+def read_pdf(path: Path, pages: Iterable[int] | None = None, require_text: bool = True) -> Document:
     """Read a PDF (all pages, or the given 1-based pages) into the document model.
 
     Raises InputError for an encrypted, damaged or image-only PDF; never returns
-    a partial document for a file that fails part-way.
+    a partial document for a file that fails part-way.  A page-range read (the
+    batch spreads a long PDF over workers) decides spacing from the document's
+    first pages, as a whole read does, so both give the same cells; it leaves the
+    no-text-layer check to the caller (``require_text=False``), which sees all pages.
     """
     path = Path(path)
     try:
@@ -254,33 +257,67 @@ def read_pdf(path: Path, pages: Iterable[int] | None = None) -> Document:
         raise InputError(f"PDF cannot be read ({exc.strerror or type(exc).__name__})") from None
     except Exception as exc:  # opening is all pdfminer code: any failure there is the input's
         raise _input_error(exc) from None
-    with pdf:
-        try:
-            page_count = len(pdf.pages)
-        except Exception as exc:  # page tree is parsed lazily
-            raise _input_error(exc) from None
-        if page_count == 0:
-            raise InputError("PDF cannot be read (no pages)")
-        wanted = list(range(1, page_count + 1)) if pages is None else sorted(set(pages))
-        bad = [p for p in wanted if not 1 <= p <= page_count]
-        if bad:
-            raise InputError(f"page {bad[0]} does not exist (the PDF has {page_count} pages)")
-        results: list[list[Block]] = []
-        total_chars = 0
-        space_mode: Optional[bool] = None
-        for no in wanted:
-            page = pdf.pages[no - 1]
-            try:
-                chars = page.chars
-                page.objects  # noqa: B018 - parse the page now so its failures are the input's
-            except Exception as exc:
-                page.close()
-                raise _input_error(exc) from None
-            total_chars += len(chars)
-            if space_mode is None:
-                space_mode = page_uses_space_glyphs(chars)
-            results.append(read_page(page, no, True if space_mode is None else space_mode))
-            page.close()
-        if wanted and total_chars == 0:
-            raise InputError(MSG_NO_TEXT)
+    try:
+        results, page_count, total_chars = _read_pages(pdf, pages)
+    finally:
+        _close_quietly(pdf)
+    if require_text and total_chars == 0:
+        raise InputError(MSG_NO_TEXT)
     return assemble(path.name, results, page_count)
+
+
+def _read_pages(pdf: pdfplumber.PDF, pages: Iterable[int] | None) -> tuple[list[list[Block]], int, int]:
+    try:
+        page_count = len(pdf.pages)
+    except Exception as exc:  # page tree is parsed lazily
+        raise _input_error(exc) from None
+    if page_count == 0:
+        raise InputError("PDF cannot be read (no pages)")
+    wanted = list(range(1, page_count + 1)) if pages is None else sorted(set(pages))
+    bad = [p for p in wanted if not 1 <= p <= page_count]
+    if bad:
+        raise InputError(f"page {bad[0]} does not exist (the PDF has {page_count} pages)")
+    space_mode = _space_mode(pdf, wanted[0] if wanted else 1)
+    results: list[list[Block]] = []
+    total_chars = 0
+    for no in wanted:
+        page = _parsed(pdf, no)
+        total_chars += len(page.chars)
+        if space_mode is None:
+            space_mode = page_uses_space_glyphs(page.chars)
+        results.append(read_page(page, no, True if space_mode is None else space_mode))
+        page.close()
+    return results, page_count, total_chars
+
+
+def _parsed(pdf: pdfplumber.PDF, no: int):
+    page = pdf.pages[no - 1]
+    try:
+        page.chars  # noqa: B018 - parse the page now so its failures are the input's
+        page.objects  # noqa: B018
+    except Exception as exc:
+        page.close()
+        raise _input_error(exc) from None
+    return page
+
+
+def _space_mode(pdf: pdfplumber.PDF, first_wanted: int) -> Optional[bool]:
+    """Spacing evidence from the pages before ``first_wanted`` (none for a whole read): chunk = whole."""
+    for no in range(1, first_wanted):
+        page = _parsed(pdf, no)
+        mode = page_uses_space_glyphs(page.chars)
+        page.close()
+        if mode is not None:
+            return mode
+    return None
+
+
+def _close_quietly(pdf: pdfplumber.PDF) -> None:
+    """pdfplumber's close() walks the page tree again; on a broken tree that raises a second time."""
+    try:
+        pdf.close()
+    except Exception:  # noqa: BLE001 — the first failure has already been reported
+        try:
+            pdf.stream.close()
+        except Exception:  # noqa: BLE001
+            pass
