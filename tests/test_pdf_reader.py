@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Optional
 
 import pytest
 from lxml import etree
@@ -322,25 +320,8 @@ def test_page_out_of_range_is_an_input_error(corpus: Path):
         read_pdf(corpus / "cards" / "seed57-2021Q4.lo.pdf", pages=[3])
 
 
-# ----------------------------------------------------------------------------- every real PDF (slow)
-
-
-def _read_one(path: str) -> Optional[str]:
-    try:
-        doc = read_pdf(Path(path))
-    except InputError:
-        return None
-    for t in doc.tables:
-        assert_exact_cover(t)
-        assert any(c.text for c in t.cells)
-    return None
-
-
-def test_every_real_pdf_reads_without_a_crash_slow(corpus: Path):
-    files = sorted(str(p) for p in (corpus / "real" / "pdf").glob("*.pdf"))
-    assert len(files) >= 20
-    with ProcessPoolExecutor(max_workers=4) as pool:
-        list(pool.map(_read_one, files))
+# Every real PDF through the reader (exact grid cover, text in every table) is checked by
+# tests/test_real_pdfs.py, in the same pass that runs the normaliser over them.
 
 
 def _heading_tables(doc: Document) -> list[tuple[str, int, Shape]]:
