@@ -183,12 +183,13 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def _body(parts: list[FileResult]) -> Optional[str]:
+    """The reporting government named by the documents themselves (normaliser's ``src_body``), if any."""
     for r in parts:
-        meta = r.tables.get("meta") if r.tables else None
-        if isinstance(meta, pd.DataFrame) and "body" in meta and len(meta):
-            v = str(meta["body"].iloc[0] or "").strip()
-            if v:
-                return v
+        items = r.tables.get("items") if r.tables else None
+        if items is not None and "src_body" in items and len(items):
+            for v in items["src_body"]:
+                if isinstance(v, str) and v.strip():
+                    return v.strip()
     return None
 
 

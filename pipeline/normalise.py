@@ -17,7 +17,7 @@ from .contract import BUDGET, ITEMS, PLAN
 from .errors import InputError, NoPledgeItem
 from .model import Document
 from .periods import parse_quarter_code
-from .segment import cross_check, find_items, report_quarter_in_text
+from .segment import cross_check, find_items, reporting_body, report_quarter_in_text
 
 SRC_ROW_COLS = ["src_page", "src_table", "src_row", "src_col"]
 
@@ -62,8 +62,11 @@ def extract(doc: Document, quarter: str | None = None) -> dict[str, pd.DataFrame
     for rows in [item_rows, *tables.values()]:
         for r in rows:
             r["report_quarter"] = rq
+    body = reporting_body(doc)
+    for r in item_rows:
+        r["src_body"] = body
     return {
-        "items": _frame(item_rows, ITEMS, ["src_pages"]),
+        "items": _frame(item_rows, ITEMS, ["src_pages", "src_body"]),
         "budget": _frame(tables["budget"], BUDGET, SRC_ROW_COLS),
         "plan": _frame(tables["plan"], PLAN, SRC_ROW_COLS),
         "performance": _frame(tables["performance"], PLAN, SRC_ROW_COLS),

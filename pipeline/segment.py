@@ -194,6 +194,27 @@ def report_quarter_in_text(doc: Document) -> Optional[str]:
     return seen.most_common(1)[0][0]
 
 
+# A local government's name: 한빛구, 광진구, 수원시, 양평군, 경기도 (and 구청/시청/군청/도청).
+_BODY = re.compile(r"^([가-힣]{1,8}(?:특별자치시|특별자치도|광역시|특별시|시|군|구|도))(?:청)?$")
+
+
+def reporting_body(doc: Document) -> Optional[str]:
+    """The government that reported, when the document says so: the first word of a running header about the
+    report (`한빛구 민선8기 공약사업 추진상황 …`) or a cover line that is only the name (`한 빛 구`)."""
+    for b in doc.blocks:
+        if not isinstance(b, TextBlock):
+            continue
+        t = re.sub(r"\s+", " ", b.text).strip()
+        if any(w in t for w in ("공약", "추진상황")):
+            m = _BODY.match(t.split(" ")[0])
+            if m:
+                return m.group(1)
+        squeezed = t.replace(" ", "")
+        if len(t) <= 20 and _BODY.match(squeezed):
+            return _BODY.match(squeezed).group(1)
+    return None
+
+
 def source_pages(item: ItemSpan) -> str:
     """`a-b` from the title's page to the item's last page, `a` when one page, "" without pages."""
     pages = item.pages

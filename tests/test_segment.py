@@ -198,3 +198,20 @@ def test_toc_cross_check_warns_about_a_missed_item() -> None:
     extract(d)
     assert d.warnings == ["목차 lists item 9 but no card for it was found"]
     assert len(extract(d)["items"]) == 1  # the 목차 never invents an item
+
+
+# ----------------------------------------------------------------------------- reporting body (cover / header)
+
+def test_reporting_body_from_running_header_and_cover() -> None:
+    from pipeline.model import Document, TextBlock
+    from pipeline.segment import reporting_body
+
+    def doc(*lines: str) -> Document:
+        return Document(source="x.pdf", format="pdf", blocks=[TextBlock(text=t, page=1) for t in lines])
+
+    assert reporting_body(doc("한빛구 민선8기 공약사업 추진상황 (2023년 2분기)")) == "한빛구"
+    assert reporting_body(doc("민선8기 구청장 공약사업", "한 빛 구")) == "한빛구"
+    assert reporting_body(doc("수원시청")) == "수원시"
+    # a sentence that merely mentions a place is not the reporting body
+    assert reporting_body(doc("○ 위 치 : 한빛구 새솔로 112 (구 한빛보건분소 건물)")) is None
+    assert reporting_body(doc("57 『찾아가는 동주민센터』안착화")) is None
