@@ -19,19 +19,16 @@ from pipeline.readers.hwp import read_hwp  # noqa: E402
 from pipeline.readers.hwpx import read_hwpx  # noqa: E402
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--passes", type=int, default=5)
-    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
-    args = ap.parse_args()
-    real = args.corpus / "real"
-    files = sorted((real / "hwp").glob("*.hwp")) + sorted((real / "hwpx").glob("*.hwpx"))
-    if not files:
-        print(f"no files under {real}", file=sys.stderr)
-        return 2
+def real_files(corpus: Path) -> list[Path]:
+    real = corpus / "real"
+    return sorted((real / "hwp").glob("*.hwp")) + sorted((real / "hwpx").glob("*.hwpx"))
+
+
+def time_files(files: list[Path], passes: int) -> tuple[dict[Path, float], list[float]]:
+    """Median ms per file over the passes, and the seconds of each whole pass."""
     per_file: dict[Path, list[float]] = {f: [] for f in files}
     totals: list[float] = []
-    for _ in range(args.passes):
+    for _ in range(passes):
         t_pass = time.perf_counter()
         for f in files:
             reader = read_hwp if f.suffix == ".hwp" else read_hwpx
@@ -42,7 +39,19 @@ def main() -> int:
                 pass  # the password fixture: refusing it is part of the work timed
             per_file[f].append(time.perf_counter() - t0)
         totals.append(time.perf_counter() - t_pass)
-    medians = {f: statistics.median(v) * 1000 for f, v in per_file.items()}
+    return {f: statistics.median(v) * 1000 for f, v in per_file.items()}, totals
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--passes", type=int, default=5)
+    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    args = ap.parse_args()
+    files = real_files(args.corpus)
+    if not files:
+        print(f"no files under {args.corpus / 'real'}", file=sys.stderr)
+        return 2
+    medians, totals = time_files(files, args.passes)
     for f, ms in sorted(medians.items(), key=lambda kv: -kv[1])[:8]:
         print(f"  {ms:8.1f} ms  {f.parent.name}/{f.name} ({f.stat().st_size // 1024} KB)")
     print(f"files: {len(files)}  passes: {args.passes}")
