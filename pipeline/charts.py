@@ -151,8 +151,8 @@ def budget_chart(periods: Sequence[str], plan: dict[str, list[Optional[float]]],
             y = top + plot_h
             for fund, vals in series.items():
                 v = vals[i]
-                if not v:
-                    continue
+                if not v or v < 0:
+                    continue  # a negative (△) amount has no bar in a stack; the table beside it shows it
                 h = plot_h * v / ymax
                 y -= h
                 color = EXEC_COLOR if (is_exec and fund == "total") else FUND_COLORS[fund]

@@ -111,8 +111,13 @@ def diff_tables(old: Mapping[str, pd.DataFrame], new: Mapping[str, pd.DataFrame]
 
 
 def is_restatement(row: Mapping[str, Any], new_quarter: str) -> bool:
-    """A changed figure of a past period: the period ended before `new_quarter` began."""
+    """A changed figure of a past period: the period ended before `new_quarter` began.
+
+    A revised investment plan (budget, kind plan) is a plan change, not a restated result.
+    """
     if str(row.get("change", "")) != "changed":
+        return False
+    if str(row.get("table", "")) == "budget" and str(row.get("kind", "")) == "plan":
         return False
     r = period_range(str(row.get("period", "") or "").strip())
     if r is None:

@@ -442,14 +442,11 @@ def report_view(tables: dict[str, pd.DataFrame], *, quarter: str, body: Optional
 
 # ---------------------------------------------------------------- diff view
 
-def _restated(row: dict, before: str) -> bool:
-    """A changed figure of a period the previous report had already covered (an auditor's question)."""
-    if row.get("change") != "changed" or row.get("table") not in ("budget", "performance", "plan"):
-        return False
-    if row.get("table") == "budget" and row.get("kind") == "plan":
-        return False  # a revised investment plan is a plan change, not a restated result
-    pb, qb = period_bounds(row.get("period")), period_bounds(before)
-    return bool(pb and qb and pb[1] <= qb[1])
+def _restated(row: dict, after: str) -> bool:
+    """One rule for the diff and the report: pipeline.diff.is_restatement."""
+    from pipeline.diff import is_restatement
+
+    return is_restatement(row, after)
 
 
 def diff_view(diff: pd.DataFrame, *, before: str, after: str,
@@ -472,7 +469,7 @@ def diff_view(diff: pd.DataFrame, *, before: str, after: str,
             r["restated"] = (r.get("change") == "changed" and bool(r.get("restated"))
                              and str(r.get("restated")).lower() not in ("false", "0", ""))
         else:
-            r["restated"] = _restated(r, before)
+            r["restated"] = _restated(r, after)
         if r.get("table") == "items" and r.get("field") == "title" and text(r.get("after")):
             titles.setdefault(r["item_no"], text(r.get("after")))
     def shown(r: dict, side: str) -> str:
