@@ -16,27 +16,36 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from .model import Table, TextBlock
-from .numbers import amount_with_unit, is_blank, money_scale, parse_measure, parse_money
+from .numbers import MONEY_UNIT_RE, amount_with_unit, is_blank, money_scale, parse_measure, parse_money
 from .periods import Period, parse as parse_period
 from .segment import ItemSpan, Section, sections, source_pages
 from .textclean import clean, fold
 
-HEADER_WORDS = {
-    "단위사업", "구분", "세부과제", "세부사업", "과제", "사업명", "분야", "내용", "사업내용", "추진과제",
-    "단위과제", "세부내용", "항목", "재원", "연도", "년도", "기간", "세부추진과제", "추진내용", "사업",
-}
+# Header cells of value columns that are not periods: a table's label columns end before the first of these.
+VALUE_WORDS = {"목표", "계획", "실적", "비고", "누계", "목표량", "실적량", "계획량", "달성률", "추진율", "진도율"}
+# Sub-headings under a period (`2021년` over `계획 | 실적`): what a column holds for that period.
+ROLE_WORDS = {"계획": "plan", "목표": "plan", "계획량": "plan", "목표량": "plan", "실적": "result", "실적량": "result"}
 FUND_WORDS = {
     "국비": "national", "시비": "city", "도비": "city", "구비": "district", "군비": "district",
     "기타": "other", "민자": "other", "계": "total", "소계": "total", "합계": "total", "총계": "total",
 }
 TOTAL_WORDS = {"계", "소계", "합계", "총계"}
+# A fund and its amount in a 총사업비 box.  The fund word stands alone (`시·구비` names two funds, so it is
+# not 구비), and a share (`국비 50%`) is not an amount.
 _FUND_AMOUNT = re.compile(
-    r"(국비|시비|도비|구비|군비|기타)\s*[:：]?\s*([△▲-]?\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(백만원|천원|억원)?"
+    r"(?<![\uac00-\ud7a3·])(국비|시비|도비|구비|군비|기타)\s*[:：]?\s*"
+    r"([△▲-]?\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?!\d|[.,]\d)(?!\s*[%％])\s*("
+    + MONEY_UNIT_RE + ")?"
 )
-_NUMBER = re.compile(r"[△▲-]?\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+# A bare amount: not a share (`50%`) and not a year of a range (`2019~2022`).
+_NUMBER = re.compile(
+    r"(?<![\d.,~∼〜])[△▲-]?\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\d|[.,]\d)(?!\s*[%％년~∼〜])"
+)
+# `기 간 : 2018. 7월 ~ 2022. 6월`, `기간: ’18. 7. ~ ’22. 6.` (two-digit years after a quote).
+_YEAR_IN_LINE = r"((?:19|20)\d{2}|[‘’'`´]\d{2})"
 _PERIOD_LINE = re.compile(
-    r"기\s*간\s*[:：]?\s*((?:19|20)\d{2})\s*[.년]\s*(\d{1,2})\s*월?\s*\.?\s*[~∼〜-]\s*"
-    r"((?:19|20)\d{2})\s*[.년]\s*(\d{1,2})"
+    r"기\s*간\s*[:：]?\s*" + _YEAR_IN_LINE + r"\s*[.년]\s*(\d{1,2})\s*월?\s*\.?\s*[~∼〜-]\s*"
+    + _YEAR_IN_LINE + r"\s*[.년]\s*(\d{1,2})(?!\d)"
 )
 _DEPT = re.compile(r"([\uac00-\ud7a3·]+?(?:과|담당관|센터|사업소|보건소))(?=장|\s|[:：(]|$)")
 
@@ -58,7 +67,9 @@ class Grid:
     ncols: int
     header: int = 0
     periods: dict[int, Period] = field(default_factory=dict)
-    nlabels: int = 0  # label columns: those left of the first period column
+    nlabels: int = 0  # label columns: those left of the first period or value column
+    roles: dict[int, str] = field(default_factory=dict)  # column → plan | result, from a 계획/실적 sub-heading
+    source: dict[int, tuple] = field(default_factory=dict)  # column → key of the header cell naming its period
 
 
 def slots_of(t: Table, part: int) -> list[list[Slot]]:
@@ -85,58 +96,97 @@ def _distinct(row: list[Slot]) -> list[Slot]:
     return out
 
 
-def _is_header_text(text: str, above: list[str]) -> bool:
-    f = fold(clean(text))
-    if not f or f in HEADER_WORDS or re.fullmatch(r"\(?단위[:：].*", f):
-        return True
-    if parse_period(text) is not None:
-        return True
-    return any(parse_period(text, a) is not None for a in above)
+def _period_of(text: str, above: list[str], parent: Optional[str]) -> Optional[Period]:
+    p = parse_period(text)
+    if p is None:
+        p = next((q for q in (parse_period(text, a) for a in above) if q is not None), None)
+    if p is None and parent:
+        p = parse_period(text, parent)
+    return p
 
 
-def header_rows(rows: list[list[Slot]]) -> int:
-    """How many leading rows are header: every cell a column word or a period (≤ 3 rows)."""
+def _is_label_text(text: str) -> bool:
+    """A header cell that is a short word, not a figure or sentence (`구분`, `비고`, `연차별 추진계획`)."""
+    t = clean(text)
+    f = fold(t)
+    if not f or re.fullmatch(r"\(?단위[:：].*", f):
+        return True
+    if parse_measure(t)[0] is not None or re.search(r"\d", f):
+        return False
+    return len(f) <= 20
+
+
+def header_rows(rows: list[list[Slot]], parent: Optional[str] = None) -> int:
+    """How many leading rows (≤ 3) are header.
+
+    A header row names at least one period, and its other cells are short
+    non-numeric labels (an unknown word such as 비고 is simply not a period
+    column).  Above it may stand rows of labels only (`연차별 추진계획` over
+    the years); below it a row of 계획/실적 sub-headings.  ``parent`` is a year
+    the section heading gives (`□ 2021년 추진실적`) for quarters printed without one.
+    """
     h = 0
+    keys: set = set()
     for r, row in enumerate(rows[:3]):
         above = [s.text for rr in rows[:r] for s in rr]
-        cells = _distinct(row)
-        if not all(_is_header_text(s.text, above) for s in cells):
+        new = [s for s in _distinct(row) if s.key not in keys]
+        if not any(fold(s.text) for s in new):
             break
-        if not any(fold(s.text) for s in cells):
+        if not all(_period_of(s.text, above, parent) is not None or _is_label_text(s.text) for s in new):
             break
-        h = r + 1
+        if sum(fold(clean(s.text)) in FUND_WORDS and fold(clean(s.text)) not in TOTAL_WORDS for s in new) >= 2:
+            break  # funds across the top: a transposed table (years as rows), not a period header
+        has_period = any(fold(s.text) and _period_of(s.text, above, parent) is not None for s in new)
+        roles = any(fold(clean(s.text)) in ROLE_WORDS for s in new)
+        if has_period or (h and h == r and roles):
+            h = r + 1
+        elif h:
+            break  # a row of words under the header is the first body row
+        keys.update(s.key for s in row)
     # A header must name at least one period, else it is a body row of words.
-    while h and not _periods(rows, h):
+    while h and not _periods(rows, h, parent)[0]:
         h -= 1
     return h
 
 
-def _periods(rows: list[list[Slot]], h: int) -> dict[int, Period]:
+def _periods(rows: list[list[Slot]], h: int, parent: Optional[str] = None
+             ) -> tuple[dict[int, Period], dict[int, str], dict[int, tuple]]:
+    """Period of each header column, the 계획/실적 role under it, and the header cell that named it."""
     out: dict[int, Period] = {}
+    roles: dict[int, str] = {}
+    source: dict[int, tuple] = {}
     if not rows:
-        return out
+        return out, roles, source
     for c in range(len(rows[0])):
         stack = _distinct([rows[r][c] for r in range(h)])
         if not stack:
             continue
-        leaf = stack[-1].text
-        p = parse_period(leaf)
-        if p is None:
-            for s in reversed(stack[:-1]):
-                p = parse_period(leaf, s.text)
-                if p is not None:
-                    break
-        if p is not None:
-            out[c] = p
-    return out
+        leaf = stack[-1]
+        role = ROLE_WORDS.get(fold(clean(leaf.text)))
+        # A role word names no period itself: the period is in the cell above it.
+        named = stack[:-1] if role else stack
+        for i in range(len(named) - 1, -1, -1):
+            p = _period_of(named[i].text, [x.text for x in named[:i]], parent)
+            if p is not None:
+                out[c] = p
+                source[c] = named[i].key
+                if role:
+                    roles[c] = role
+                break
+            if not role:
+                break  # only the leaf of a plain column names its period
+    return out, roles, source
 
 
-def analyse(rows: list[list[Slot]]) -> Grid:
+def analyse(rows: list[list[Slot]], parent: Optional[str] = None) -> Grid:
     g = Grid(rows, len(rows[0]) if rows else 0)
-    g.header = header_rows(rows)
+    g.header = header_rows(rows, parent)
     if g.header:
-        g.periods = _periods(rows, g.header)
-        g.nlabels = min(g.periods) if g.periods else 0
+        g.periods, g.roles, g.source = _periods(rows, g.header, parent)
+        value_cols = set(g.periods) | {
+            c for c in range(1, g.ncols) if fold(clean(rows[g.header - 1][c].text)) in VALUE_WORDS
+        }  # column 0 is always a label, whatever its heading (`목표 | 2021 | 2022` lists targets)
+        g.nlabels = min(value_cols) if value_cols else 0
     return g
 
 
@@ -146,7 +196,7 @@ def _same_header(a: list[list[Slot]], b: list[list[Slot]], h: int) -> bool:
     return all(fold(x.text) == fold(y.text) for ra, rb in zip(a[:h], b[:h]) for x, y in zip(ra, rb))
 
 
-def stitch(parts: list[Table]) -> list[Grid]:
+def stitch(parts: list[Table], parent: Optional[str] = None) -> list[Grid]:
     """Parts of one printed table → grids; a part on a later page with the same columns continues it."""
     grids: list[Grid] = []
     prev_table: Optional[Table] = None
@@ -167,10 +217,10 @@ def stitch(parts: list[Table]) -> list[Grid]:
             g = grids[-1]
             if _same_header(g.rows, rows, g.header):
                 rows = rows[g.header:]
-            elif header_rows(rows):
+            elif header_rows(rows, parent):
                 cont = False
         if not cont:
-            grids.append(analyse(rows))
+            grids.append(analyse(rows, parent))
             prev_table = t
             continue
         g = grids[-1]
@@ -233,18 +283,61 @@ def _src(s: Slot, name: str) -> dict[str, Any]:
     return {"src_page": s.page, "src_table": name, "src_row": s.row, "src_col": s.col}
 
 
+def _heading_year(section: Section) -> Optional[str]:
+    """The one year a section heading names (`□ 2021년 추진실적`), for quarters printed without a year."""
+    years = set(re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", section.heading))
+    return years.pop() if len(years) == 1 else None
+
+
+def _no_periods(section: Section, g: Grid, warnings: list[str]) -> None:
+    page = g.rows[0][0].page if g.rows and g.rows[0] else None
+    warnings.append(f"{section.heading}: a table on page {page} has no period columns; none of it was read")
+
+
+def _period_columns(g: Grid, section: Section, warnings: list[str]) -> list[tuple[int, Period]]:
+    """The columns to read, in order: one printed column per period.
+
+    Two printed columns naming the same period (`2021년` over `계획 | 실적`)
+    are told apart by their sub-heading: a 추진실적 table reports the 실적
+    column, a 추진계획 table the 계획/목표 column.  Anything else is ambiguous:
+    the first column is read and a warning says the other was not.
+    """
+    want = {"perf": "result", "plan": "plan"}.get(section.kind)
+    by_code: dict[str, list[int]] = {}
+    for c, p in sorted(g.periods.items()):
+        by_code.setdefault(p.code, []).append(c)
+    keep: set[int] = set()
+    for code, cols in by_code.items():
+        printed: dict[tuple, list[int]] = {}
+        for c in cols:
+            printed.setdefault((g.source.get(c), g.roles.get(c), g.rows[g.header - 1][c].key), []).append(c)
+        if len(printed) == 1:
+            keep.update(cols)
+            continue
+        chosen = [k for k in printed if k[1] == want] if want else []
+        if len(chosen) != 1:
+            chosen = [next(iter(printed))]
+            dropped = [clean(g.rows[g.header - 1][printed[k][0]].text) for k in printed if k != chosen[0]]
+            warnings.append(f"{section.heading}: period {code} heads {len(printed)} columns; only the first "
+                            f"is read ({', '.join(repr(d) for d in dropped)} not)")
+        keep.update(printed[chosen[0]])
+    return [(c, g.periods[c]) for c in sorted(keep)]
+
+
 def text_rows(section: Section, warnings: list[str]) -> list[dict[str, Any]]:
     """Plan / performance rows: (unit, task, period) → text, value, measure."""
     out: list[dict[str, Any]] = []
-    for g in stitch(section.parts):
+    for g in stitch(section.parts, _heading_year(section)):
         if not g.periods or not g.nlabels:
+            _no_periods(section, g, warnings)
             continue
         L = g.nlabels
+        columns = _period_columns(g, section, warnings)
         for row in g.rows[g.header:]:
             task_slot = row[L - 1]
             task = clean(task_slot.text)
             if not task:
-                if any(not is_blank(clean(row[c].text)) for c in g.periods):
+                if any(not is_blank(clean(row[c].text)) for c, _ in columns):
                     warnings.append(f"{section.heading}: a row without a label on page {task_slot.page} was skipped")
                 continue
             unit_parts, seen = [], {task_slot.key}
@@ -257,7 +350,7 @@ def text_rows(section: Section, warnings: list[str]) -> list[dict[str, Any]]:
                     unit_parts.append(t)
             label_keys = {s.key for s in row[:L]}
             done = set()
-            for c, p in sorted(g.periods.items()):
+            for c, p in columns:
                 s = row[c]
                 if s.key in label_keys or p.code in done:
                     continue
@@ -283,16 +376,35 @@ def _fund_col(g: Grid) -> Optional[int]:
     return None
 
 
+def _amount(s: Slot, scale: Decimal, section: Section, warnings: list[str], warned: set) -> Optional[float]:
+    """The cell's amount, None when it prints nothing or is not an amount.
+
+    A cell that is not an amount is reported once, however many period
+    columns it spans (``warned`` holds the cells already reported).
+    """
+    try:
+        return parse_money(s.text, scale)
+    except ValueError:
+        if s.key not in warned:
+            warned.add(s.key)
+            warnings.append(f"{section.heading}: not an amount {clean(s.text)!r} on page {s.page}")
+        return None
+
+
 def money_rows(section: Section, kind: str, warnings: list[str]) -> list[dict[str, Any]]:
     """Budget rows (투자수요 kind=plan, 집행액 kind=executed): (unit, fund, period) → amount in 백만원."""
     out: list[dict[str, Any]] = []
-    grids = stitch(section.parts)
-    for g in grids:
+    warned: set = set()
+    for g in stitch(section.parts, _heading_year(section)):
         scale = _scale(section, g.rows)
         if not g.periods or not g.nlabels:
-            out.extend(_transposed_rows(g, section, kind, scale, warnings))
+            rows = _transposed_rows(g, section, kind, scale, warnings, warned)
+            if rows is None:
+                _no_periods(section, g, warnings)
+            out.extend(rows or [])
             continue
         fcol = _fund_col(g)
+        columns = _period_columns(g, section, warnings)
         for row in g.rows[g.header:]:
             if fcol is not None:
                 fs = row[fcol]
@@ -300,7 +412,7 @@ def money_rows(section: Section, kind: str, warnings: list[str]) -> list[dict[st
                 fword = fold(clean(fs.text))
                 fund = FUND_WORDS.get(fword)
                 if fund is None:
-                    if any(not is_blank(row[c].text) for c in g.periods):
+                    if any(not is_blank(row[c].text) for c, _ in columns):
                         warnings.append(f"{section.heading}: unknown fund {clean(fs.text)!r} on page {fs.page}")
                     continue
             else:
@@ -311,15 +423,11 @@ def money_rows(section: Section, kind: str, warnings: list[str]) -> list[dict[st
                 unit, fund = "", "total"
             label_keys = {s.key for s in row[: g.nlabels]}
             done = set()
-            for c, p in sorted(g.periods.items()):
+            for c, p in columns:
                 s = row[c]
                 if s.key in label_keys or p.code in done:
                     continue
-                try:
-                    amount = parse_money(s.text, scale)
-                except ValueError:
-                    warnings.append(f"{section.heading}: not an amount {clean(s.text)!r} on page {s.page}")
-                    continue
+                amount = _amount(s, scale, section, warnings, warned)
                 if amount is None:
                     continue
                 done.add(p.code)
@@ -332,11 +440,11 @@ def money_rows(section: Section, kind: str, warnings: list[str]) -> list[dict[st
 
 
 def _transposed_rows(g: Grid, section: Section, kind: str, scale: Decimal,
-                     warnings: list[str]) -> list[dict[str, Any]]:
-    """Years as rows, funds as columns (unit empty)."""
+                     warnings: list[str], warned: set) -> Optional[list[dict[str, Any]]]:
+    """Years as rows, funds as columns (unit empty); None when the table is not laid out that way."""
     rows = g.rows
     if not rows:
-        return []
+        return None
     # The header row names funds.
     for h in range(min(3, len(rows))):
         funds = {c: FUND_WORDS.get(fold(clean(s.text))) for c, s in enumerate(rows[h])}
@@ -344,26 +452,23 @@ def _transposed_rows(g: Grid, section: Section, kind: str, scale: Decimal,
         if len(funds) >= 2:
             break
     else:
-        return []
+        return None
     out = []
     first = min(funds)
+    years = 0
     for row in rows[h + 1:]:
         label = " ".join(clean(s.text) for s in _distinct(row[:first]))
         p = parse_period(label)
         if p is None:
             continue
+        years += 1
         for c, fund in funds.items():
-            s = row[c]
-            try:
-                amount = parse_money(s.text, scale)
-            except ValueError:
-                warnings.append(f"{section.heading}: not an amount {clean(s.text)!r} on page {s.page}")
-                continue
+            amount = _amount(row[c], scale, section, warnings, warned)
             if amount is None:
                 continue
             out.append({"unit": "", "kind": kind, "fund": fund, "period": p.code, "period_start": p.start,
-                        "period_end": p.end, "amount_mkrw": amount, **_src(s, section.heading)})
-    return out
+                        "period_end": p.end, "amount_mkrw": amount, **_src(row[c], section.heading)})
+    return out if years else None
 
 
 # ---- the item row -------------------------------------------------------------------------------
@@ -381,18 +486,40 @@ def _kv_pairs(tables: list[Table]) -> list[tuple[str, str]]:
 
 
 def _box_amounts(text: str) -> tuple[Optional[float], dict[str, float]]:
-    """Total and per-fund amounts of a 총사업비 / 예산확보액 box, in 백만원."""
-    total = amount_with_unit(text)
-    unit_m = re.search(r"(백만원|천원|억원)", text)
-    default_scale = money_scale(unit_m.group(1)) if unit_m else Decimal(1)
+    """Total and per-fund amounts of a 총사업비 / 예산확보액 box, in 백만원.
+
+    The total is the first amount outside brackets: a bracket holds the fund
+    split or the years (`(2019~2022) 1,000`), never the total.
+    """
+    outside = re.sub(r"[(（][^)）]*[)）]", " ", text)
+    total = amount_with_unit(outside)
+    unit_m = re.search(MONEY_UNIT_RE, text)
+    default_scale = money_scale(unit_m.group(0)) if unit_m else Decimal(1)
     if total is None:
-        m = _NUMBER.search(text)
+        m = _NUMBER.search(outside)
         total = parse_money(m.group(0), default_scale) if m else None
     funds: dict[str, float] = {}
     for m in _FUND_AMOUNT.finditer(text):
         sc = money_scale(m.group(3)) if m.group(3) else default_scale
         funds[FUND_WORDS[m.group(1)]] = parse_money(m.group(2), sc)
     return total, funds
+
+
+def _year(text: str) -> int:
+    """`2018` or a quoted two-digit year (`’18`) as a four-digit year."""
+    digits = re.sub(r"\D", "", text)
+    return int(digits) if len(digits) == 4 else 2000 + int(digits)
+
+
+def project_period(text: str) -> Optional[tuple[str, str]]:
+    """(`YYYY-MM`, `YYYY-MM`) from a 기간 line; None when there is none or a month is not 1–12."""
+    m = _PERIOD_LINE.search(re.sub(r"\s+", " ", text))
+    if not m:
+        return None
+    y0, m0, y1, m1 = _year(m.group(1)), int(m.group(2)), _year(m.group(3)), int(m.group(4))
+    if not (1 <= m0 <= 12 and 1 <= m1 <= 12):
+        return None
+    return f"{y0:04d}-{m0:02d}", f"{y1:04d}-{m1:02d}"
 
 
 def item_row(item: ItemSpan, source_file: str, fmt: str) -> dict[str, Any]:
@@ -423,10 +550,9 @@ def item_row(item: ItemSpan, source_file: str, fmt: str) -> dict[str, Any]:
     if "final_goal" not in row:
         row["final_goal"] = _final_goal(texts)
     for t in texts + [c.text for tb in tables for c in tb.cells]:
-        m = _PERIOD_LINE.search(re.sub(r"\s+", " ", t))
-        if m:
-            row["start"] = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
-            row["end"] = f"{int(m.group(3)):04d}-{int(m.group(4)):02d}"
+        se = project_period(t)
+        if se:
+            row["start"], row["end"] = se
             break
     row["lead_department"] = _department(item, "주관부서")
     row["support_department"] = _department(item, "협조부서")

@@ -38,7 +38,7 @@ def extract(doc: Document, quarter: str | None = None) -> dict[str, pd.DataFrame
     Raises NoPledgeItem when the document holds no pledge card, InputError when
     the report quarter cannot be determined.
     """
-    items = find_items(doc)
+    items = find_items(doc, doc.warnings)
     if not items:
         raise NoPledgeItem("no pledge item found")
     doc.warnings.extend(cross_check(doc, items))

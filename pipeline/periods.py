@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Optional
 
@@ -30,18 +31,22 @@ TOTAL = Period("total", "", "")
 _ROMAN = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "I": 1, "II": 2, "III": 3, "IV": 4}
 _QUOTES = "‘’'`´′"
 
-_YEAR = r"(?:(?P<y4>(?:19|20)\d{2})|[" + _QUOTES + r"](?P<y2q>\d{2})|(?P<y2n>\d{2})(?=년))년?\.?"
+_YEAR = r"(?:(?P<y4>(?:19|20)\d{2})|[" + _QUOTES + r"](?P<y2q>\d{2})|(?P<y2n>\d{2})(?=년))(?:년도|년)?\.?"
 _HALF = r"\(?(?P<half>상반기|하반기|상|하|[12]/2|H[12])\)?"
 _QUARTER = (
     r"\(?(?:(?P<q1>[1-4])/4(?:분기)?|(?P<q2>[1-4])분기|(?P<q3>Ⅳ|Ⅲ|Ⅱ|Ⅰ|IV|III|II|I)분기"
     r"|(?P<q4>[1-4])Q|Q(?P<q5>[1-4]))\)?"
 )
 _FULL = re.compile(rf"^(?:{_YEAR})?(?:{_HALF}|{_QUARTER})?$", re.IGNORECASE)
-_TOTAL_WORDS = {"계", "합계", "총계", "소계", "누계"}
+# 누계 (cumulative to date) is not a total column: the contract's total is 계/합계/총계.  소계 stays,
+# because a 소계 column heads the per-unit subtotal the budget contract keeps as fund=total.
+_TOTAL_WORDS = {"계", "합계", "총계", "소계"}
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"[\s\u00a0\u3000]+", "", text or "")
+    """Whitespace-free, width-folded form (`２０２１` → `2021`); the acute accent kept as a quote."""
+    t = (text or "").replace("´", "'")
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", t))
 
 
 def make(year: int, half: Optional[int] = None, quarter: Optional[int] = None) -> Period:
@@ -130,3 +135,22 @@ def parse_quarter_code(text: str) -> Optional[str]:
     if not m:
         return None
     return f"{m.group(1)}Q{m.group(2) or m.group(3)}"
+
+
+# A year and quarter inside a running line (`2021. 4/4분기 공약사업 추진상황`, `’21년 제4분기 …`): found on
+# the squashed line, then read by `parse` so a report line and a column heading mean the same thing.
+_QUARTER_IN_LINE = re.compile(
+    r"(?<!\d)(?:(?:19|20)\d{2}|[" + _QUOTES + r"]\d{2})(?:년도|년)?\.?(?:제)?"
+    r"(?:[1-4]/4(?:분기)?|[1-4]분기|(?:IV|III|II|I)분기|[1-4]Q)",
+    re.IGNORECASE,
+)
+
+
+def quarters_in_line(text: str) -> list[str]:
+    """Quarter codes (`2021Q4`) a line of text names, in order."""
+    out = []
+    for m in _QUARTER_IN_LINE.finditer(_squash(text)):
+        p = parse(m.group(0).replace("제", ""))
+        if p is not None and "Q" in p.code:
+            out.append(p.code)
+    return out

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .model import Block, Document, Table, TextBlock
+from .periods import quarters_in_line
 from .textclean import clean, fold
 
 # Contract sections by the words of their heading (folded: no spaces).
@@ -23,10 +24,15 @@ SECTION_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("budget_plan", ("투자수요", "투자계획", "소요예산")),
     ("budget_exec", ("집행액", "집행실적", "집행현황")),
 ]
-# A heading that starts a non-contract part (□ 향후계획, ○ 맞춤형 홍보 실적, ○ 입주기업 현황 …).
-_HEADING_MARK = re.compile(r"^\s*[□■◎▣◆◇○●▶▷※<〈\[]")
-_TITLE_LINE = re.compile(r"^\s*(\d{1,3})\s*[.)]?\s+(\S.*)$", re.S)
-_QUARTER_TEXT = re.compile(r"((?:19|20)\d{2})\s*년\s*(?:([1-4])\s*/\s*4|([1-4]))\s*분기")
+# A heading that starts a non-contract part (□ 향후계획, ○ 맞춤형 홍보 실적, ○ 입주기업 현황 …).  Notes
+# (`※ 실적은 누계`), continuation marks (`〈계속〉`) and running headers in brackets are not headings: a
+# table continued after them on the next page still belongs to the section above.
+_HEADING_MARK = re.compile(r"^\s*[□■◎▣◆◇○●▶▷]")
+_NOTE_MARK = re.compile(r"^\s*[※<〈‹\[［]")
+# `57 『…』`, `57. …`, `57.『…』`, `57『…』`: a number, then a dot/bracket, a space or an opening quote.
+_TITLE_LINE = re.compile(r"^\s*(\d{1,3})(?:\s*[.)](?!\d)\s*|\s+|(?=[『「〔《]))(\S.*)$", re.S)
+# Lines that open a bullet or box: sentences of a card's body, never the report's own header.
+_BULLET = re.compile(r"^\s*[□■◎▣◆◇○●▶▷※∘·\-–ㅇ]")
 
 
 @dataclass
@@ -111,8 +117,14 @@ def _title_from_block(b: Block) -> Optional[tuple[int, str]]:
     return None
 
 
-def find_items(doc: Document) -> list[ItemSpan]:
-    """Items in reading order, each with the blocks from its title up to the next title."""
+def find_items(doc: Document, warnings: Optional[list[str]] = None) -> list[ItemSpan]:
+    """Items in reading order, each with the blocks from its title up to the next title.
+
+    A key-value box with no number+title line before it still makes an item
+    (number 0, empty title) when it opens the document; later in a report such
+    a box is taken as part of the item above.  Either way a warning says so,
+    because a dropped card would otherwise vanish without a trace.
+    """
     blocks = doc.blocks
     anchors: list[tuple[int, int, str, int]] = []  # (title block idx, item_no, title, kv idx)
     for i, b in enumerate(blocks):
@@ -128,7 +140,17 @@ def find_items(doc: Document) -> list[ItemSpan]:
                 found = (j, *t)
                 break
         if found is None:
-            continue
+            if warnings is not None:
+                where = f" on page {b.page}" if b.page is not None else ""
+                if anchors:
+                    warnings.append(f"a 추진상황/총사업비 box{where} has no number and title before it: "
+                                    f"read as part of item {anchors[-1][1]}")
+                else:
+                    warnings.append(f"a 추진상황/총사업비 box{where} has no number and title before it: "
+                                    "read as item 0 without a title")
+            if anchors:
+                continue
+            found = (i, 0, "")
         anchors.append((found[0], found[1], found[2], i))
     items = []
     for k, (start, no, title, kv) in enumerate(anchors):
@@ -155,7 +177,8 @@ def sections(item: ItemSpan) -> list[Section]:
     cur: Optional[Section] = None
     for b in item.blocks:
         if isinstance(b, TextBlock):
-            kind = section_kind(b.text) if _HEADING_MARK.match(b.text) or len(fold(b.text)) <= 30 else None
+            heading_like = _HEADING_MARK.match(b.text) or (len(fold(b.text)) <= 30 and not _NOTE_MARK.match(b.text))
+            kind = section_kind(b.text) if heading_like else None
             if kind:
                 cur = Section(kind, _heading_name(b.text), [b.text])
                 out.append(cur)
@@ -176,42 +199,92 @@ def _heading_name(text: str) -> str:
     return t.strip()
 
 
-def report_quarter_in_text(doc: Document) -> Optional[str]:
-    """`2023Q2` from the cover or running header (`2023년 2분기 공약사업 추진상황`), the most frequent one."""
-    seen: Counter[str] = Counter()
-    for b in doc.blocks:
-        if not isinstance(b, TextBlock):
+def _report_lines(doc: Document) -> list[tuple[int, Optional[int], str]]:
+    """(block index, page, quarter) of each line about the report itself: a cover or running header.
+
+    A bulleted sentence (`○ 2022년 1분기 추진상황 점검`) is a plan, not the report's own statement.
+    """
+    out = []
+    for i, b in enumerate(doc.blocks):
+        if not isinstance(b, TextBlock) or _BULLET.match(b.text):
             continue
         t = re.sub(r"\s+", " ", b.text).strip()
-        # Only a line that is about the report (cover, running header), not a sentence in a plan.
-        whole = _QUARTER_TEXT.fullmatch(re.sub(r"^[(（]|[)）]$", "", t))
-        if not whole and not any(w in fold(t) for w in ("공약", "추진상황")):
+        qs = quarters_in_line(t)
+        if not qs:
             continue
-        for m in _QUARTER_TEXT.finditer(t):
-            seen[f"{m.group(1)}Q{m.group(2) or m.group(3)}"] += 1
-    if not seen:
+        bare = re.sub(r"^[(（\[［]|[)）\]］]$", "", t)
+        if quarters_in_line(bare) and len(fold(bare)) <= 16 or any(w in fold(t) for w in ("공약", "추진상황")):
+            out.append((i, b.page, qs[0]))
+    return out
+
+
+def report_quarter_in_text(doc: Document) -> Optional[str]:
+    """`2023Q2` from the cover or running header (`2023년 2분기 공약사업 추진상황`).
+
+    The first such line before the first card (the cover) or on the first page
+    wins; a running header repeated on several pages comes next; a count of
+    mentions only breaks a tie, because plan sentences can name a later quarter.
+    """
+    lines = _report_lines(doc)
+    if not lines:
         return None
-    return seen.most_common(1)[0][0]
+    first_kv = next((i for i, b in enumerate(doc.blocks) if isinstance(b, Table) and is_kv_box(b)),
+                    len(doc.blocks))
+    first_page = min((b.page for b in doc.blocks if b.page is not None), default=None)
+    for i, page, q in lines:
+        if i < first_kv or (page is not None and page == first_page):
+            return q
+    pages: dict[str, set] = {}
+    for _, page, q in lines:
+        pages.setdefault(q, set()).add(page)
+    seen = Counter(q for _, _, q in lines)
+    return max(seen, key=lambda q: (len(pages[q]), seen[q]))
 
 
 # A local government's name: 한빛구, 광진구, 수원시, 양평군, 경기도 (and 구청/시청/군청/도청).
 _BODY = re.compile(r"^([가-힣]{1,8}(?:특별자치시|특별자치도|광역시|특별시|시|군|구|도))(?:청)?$")
 
 
+def _cover_body(text: str) -> Optional[str]:
+    """A cover line that is only the government's name: letter-spaced (`한 빛 구`) or `…구청`."""
+    t = re.sub(r"\s+", " ", text).strip()
+    squeezed = t.replace(" ", "")
+    m = _BODY.match(squeezed)
+    if not m or len(t) > 20:
+        return None
+    toks = t.split(" ")
+    spaced = len(toks) >= 2 and all(len(x) == 1 for x in toks)
+    if spaced or re.search(r"(?:구|시|군|도)청$", squeezed):
+        return m.group(1)
+    return None
+
+
 def reporting_body(doc: Document) -> Optional[str]:
     """The government that reported, when the document says so: the first word of a running header about the
-    report (`한빛구 민선8기 공약사업 추진상황 …`) or a cover line that is only the name (`한 빛 구`)."""
-    for b in doc.blocks:
+    report (`한빛구 민선8기 공약사업 추진상황 …`) or a cover line that is only the name (`한 빛 구`, `수원시청`).
+
+    A cover line counts only on page 1 or before the first card, never inside a card, where short lines
+    ending in 구/시/도 are ordinary words (`추진 속도`, `연구`).
+    """
+    items = find_items(doc)
+    inside: set[int] = set()
+    for it in items:
+        inside.update(id(b) for b in it.blocks)
+    first = min((id_index for id_index, b in enumerate(doc.blocks) if id(b) in inside), default=len(doc.blocks))
+    first_page = min((b.page for b in doc.blocks if b.page is not None), default=None)
+    for i, b in enumerate(doc.blocks):
         if not isinstance(b, TextBlock):
             continue
         t = re.sub(r"\s+", " ", b.text).strip()
-        if any(w in t for w in ("공약", "추진상황")):
+        if "공약" in t and "추진상황" in t or re.search(r"공약\s*사업", t):
             m = _BODY.match(t.split(" ")[0])
             if m:
                 return m.group(1)
-        squeezed = t.replace(" ", "")
-        if len(t) <= 20 and _BODY.match(squeezed):
-            return _BODY.match(squeezed).group(1)
+        on_cover = i < first or (b.page is not None and b.page == first_page and id(b) not in inside)
+        if on_cover:
+            body = _cover_body(t)
+            if body:
+                return body
     return None
 
 

@@ -66,3 +66,41 @@ def test_commas_round_trip(n: int) -> None:
 @given(st.integers(0, 10**6), st.sampled_from(["회", "건", "개소", "개사", "%", "㎞", "명", "대"]))
 def test_counters(n: int, unit: str) -> None:
     assert parse_measure(f"{n:,}{unit}") == (n, unit)
+
+
+# ---- review findings: inputs outside the corpus -------------------------------------------------
+
+@pytest.mark.parametrize("text", ["100\n200", "1 234", "1,000\n2,000"])
+def test_two_numbers_in_one_money_cell_are_not_joined(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_money(text, Decimal(100))
+
+
+def test_money_cell_broken_at_a_comma_or_sign_is_one_number() -> None:
+    assert parse_money("1,234,\n567") == 1234567
+    assert parse_money("△ 1,234") == -1234
+    assert parse_money("1,000 천원") == 1
+
+
+def test_cell_unit_overrides_the_table_unit_note() -> None:
+    assert parse_money("1,000천원", Decimal(100)) == 1  # 천원 cell in an 억원 table
+    assert parse_money("1.5억원") == 150
+    assert parse_money("5백만원", Decimal("0.001")) == 5
+
+
+def test_more_unit_notes() -> None:
+    assert money_scale("(단위: 십억원)") == 1000
+    assert money_scale("(단위: 만원)") == Decimal("0.01")
+    assert money_scale("(단위: 백만 원)") == 1
+    assert money_scale("(단위 : 원)") == Decimal("0.000001")
+    assert money_scale("지원 사업") is None  # 원 alone only after 단위
+    assert amount_with_unit("1.5억원") == 150
+
+
+def test_hangul_eu_used_as_a_dash_is_blank() -> None:
+    assert is_blank("ㅡ") and parse_money("ㅡ") is None
+
+
+@pytest.mark.parametrize("text", ["3만명", "1만", "1억", "2천명"])
+def test_number_with_a_multiplier_is_not_a_counter(text: str) -> None:
+    assert parse_measure(text) == (None, "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, strategies as st
 
-from pipeline.periods import make, parse, parse_quarter_code
+from pipeline.periods import make, parse, parse_quarter_code, quarters_in_line
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,26 @@ def test_quarter_argument() -> None:
     assert parse_quarter_code("2021Q4") == "2021Q4"
     assert parse_quarter_code("2021-q4") == "2021Q4"
     assert parse_quarter_code("2021") is None
+
+
+# ---- review findings: inputs outside the corpus -------------------------------------------------
+
+@pytest.mark.parametrize("text, code", [("２０２１", "2021"), ("2021년도", "2021"), ("’21년도", "2021"),
+                                        ("２０２１년 ３분기", "2021Q3"), ("´21", "2021")])
+def test_full_width_digits_and_nyeondo(text: str, code: str) -> None:
+    p = parse(text)
+    assert p is not None and p.code == code
+
+
+def test_cumulative_is_not_total_but_subtotal_is() -> None:
+    assert parse("누계") is None and parse("누 계") is None
+    assert parse("소계") is not None and parse("소계").code == "total"
+
+
+@pytest.mark.parametrize("line, codes", [
+    ("2021. 4/4분기 공약사업 추진상황", ["2021Q4"]), ("’21년 4분기 공약 추진상황", ["2021Q4"]),
+    ("2021년도 4분기", ["2021Q4"]), ("2021년 제4분기 공약사업", ["2021Q4"]),
+    ("２０２１년 ４분기", ["2021Q4"]), ("2021년 Ⅳ분기", ["2021Q4"]), ("12021년 1분기", []),
+])
+def test_quarters_in_a_running_line(line: str, codes: list[str]) -> None:
+    assert quarters_in_line(line) == codes
