@@ -37,7 +37,7 @@ from typing import Iterator, Mapping, Optional, Sequence
 import pandas as pd
 
 import pipeline
-from pipeline.contract import ALL_TABLES, write_csv
+from pipeline.contract import ALL_TABLES, CONTRACT_TABLES, same_rows, write_csv
 from pipeline.diff import load_tables
 from pipeline.errors import InputError
 from pipeline.fsio import sha256_file
@@ -243,8 +243,12 @@ def archive_quarter(root: Path, quarter: str, tables: Mapping[str, pd.DataFrame]
             old = _read_manifest(target)
             old_hashes = {s.get("sha256") for s in (old or {}).get("sources", [])}
             if old is not None and old_hashes == {s["sha256"] for s in src}:
-                return ArchiveResult("unchanged", target, f"{quarter} is already archived from the same "
-                                     f"{len(src)} source file(s); nothing changed")
+                # Same files: nothing to do — unless --replace asks to re-archive what an updated pipeline reads.
+                archived = load_tables(target)
+                if not replace or all(same_rows(t, tables.get(t, archived[t]), archived[t])
+                                      for t in CONTRACT_TABLES):
+                    return ArchiveResult("unchanged", target, f"{quarter} is already archived from the same "
+                                         f"{len(src)} source file(s); nothing changed")
             if not replace:
                 names = ", ".join(s.get("name", "?") for s in (old or {}).get("sources", [])) or "unknown sources"
                 raise ArchiveRefused(f"{quarter} is already archived from other sources ({names}); "

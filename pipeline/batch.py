@@ -12,6 +12,7 @@ import hashlib
 import multiprocessing as mp
 import os
 import pickle
+import re
 import sys
 import tempfile
 import time
@@ -57,6 +58,13 @@ class FileResult:
     def line(self) -> str:
         return f"{self.path}: {self.message}"
 
+    def warnings(self) -> list[str]:
+        """What was read but not cleanly (the ``extraction_warning`` findings), for the user's screen."""
+        f = self.tables.get("findings") if self.tables else None
+        if f is None or not len(f):
+            return []
+        return [str(m) for m in f.loc[f["check"] == WARNING_CHECK, "message"]]
+
 
 # ----------------------------------------------------------------------------- one file, in a worker
 
@@ -97,8 +105,26 @@ def normalise_document(doc: Document, quarter: Optional[str]) -> dict[str, pd.Da
     from .validate import check
 
     tables = extract(doc, quarter)
-    tables["findings"] = check(tables)
+    tables["findings"] = pd.concat([check(tables), warning_findings(tables, doc.warnings)], ignore_index=True)
     return tables
+
+
+WARNING_CHECK = "extraction_warning"
+
+
+def warning_findings(tables: dict[str, pd.DataFrame], warnings: list[str]) -> pd.DataFrame:
+    """What the reader or normaliser could not read cleanly (a cell that is not an amount, a 목차 line with no
+    card…) as ``info`` findings, so it reaches the officer instead of vanishing with the worker."""
+    from .contract import FINDINGS
+
+    items = tables.get("items")
+    rq = str(items["report_quarter"].iloc[0]) if items is not None and len(items) else ""
+    rows = []
+    for w in dict.fromkeys(warnings):  # once each, in order
+        m = re.match(r"item (\d+): ", w)
+        rows.append({"report_quarter": rq, "item_no": int(m.group(1)) if m else None, "check": WARNING_CHECK,
+                     "severity": "info", "location": "", "expected": "", "found": "", "message": w})
+    return pd.DataFrame(rows, columns=FINDINGS)
 
 
 def _describe(exc: BaseException) -> tuple[str, str]:
@@ -106,6 +132,14 @@ def _describe(exc: BaseException) -> tuple[str, str]:
         return "no_items", str(exc) or "no pledge item found"
     if isinstance(exc, InputError):
         return "error", str(exc)
+    if isinstance(exc, FileNotFoundError):
+        return "error", "file not found"
+    if isinstance(exc, PermissionError):
+        return "error", "cannot read the file (permission denied)"
+    if isinstance(exc, IsADirectoryError):
+        return "error", "is a folder, not a file"
+    if isinstance(exc, OSError) and exc.strerror:
+        return "error", f"cannot read the file ({exc.strerror})"
     if isinstance(exc, MemoryError):
         return "error", (
             f"file needs more than the memory limit ({WORKER_MEMORY_BYTES // 1024 ** 3} GB) to read — "
@@ -211,10 +245,23 @@ class Cache:
         assert self.folder is not None
         return self.folder / f"{digest}-{self.code}-{quarter or 'auto'}.pkl"
 
+    def _trusted(self, p: Path) -> bool:
+        """A pickle runs code when loaded: only load what this user wrote into a folder nobody else can write."""
+        try:
+            for q in (self.folder, p):
+                st = q.stat()
+                if st.st_uid != os.getuid() or st.st_mode & 0o022:
+                    return False
+        except OSError:
+            return False
+        return True
+
     def get(self, digest: str, quarter: Optional[str]) -> Optional[dict]:
         if not self.folder:
             return None
         p = self._path(digest, quarter)
+        if not self._trusted(p):
+            return None
         try:
             with open(p, "rb") as f:
                 return pickle.load(f)
@@ -225,7 +272,8 @@ class Cache:
         if not self.folder:
             return
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.chmod(self.folder, 0o700)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
             with os.fdopen(fd, "wb") as f:
                 pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
@@ -329,6 +377,7 @@ def process_files(
             continue
         hit = cache.get(digests[i], quarter)
         if hit is not None:
+            hit["items"]["source_file"] = p.name  # the same bytes may arrive under another name
             results[i] = FileResult(p, "ok", tables=hit, cached=True)
         else:
             todo.append(i)

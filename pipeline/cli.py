@@ -95,9 +95,16 @@ def cmd_extract(args: argparse.Namespace) -> int:
             _err(r.line())
             if args.debug and r.detail:
                 _err(r.detail)
-    args.out.mkdir(parents=True, exist_ok=True)
-    for table in contract.ALL_TABLES:
-        contract.write_csv(args.out / f"{table}.csv", table, concat(results, table))
+        else:
+            for w in r.warnings():
+                _err(f"{r.path}: warning: {w}")
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        for table in contract.ALL_TABLES:
+            contract.write_csv(args.out / f"{table}.csv", table, concat(results, table))
+    except OSError as exc:
+        _err(f"{args.out}: cannot write the CSVs there ({exc.strerror or exc})")
+        return EXIT_USAGE
     ok = len(results) - failed
     cached = sum(1 for r in results if r.cached)
     print(f"{ok} of {len(results)} file(s) read" + (f" ({cached} from cache)" if cached else "")
@@ -159,7 +166,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
     except (FileNotFoundError, ValueError) as exc:
         _err(str(exc))
         return EXIT_USAGE
-    _, paths = write_diff(old, new, args.out, before=old_q, after=new_q, pdf=not args.no_pdf)
+    try:
+        _, paths = write_diff(old, new, args.out, before=old_q, after=new_q, pdf=not args.no_pdf)
+    except OSError as exc:
+        _err(f"{args.out}: cannot write the diff there ({exc.strerror or exc})")
+        return EXIT_USAGE
     print(f"diff {old_q} → {new_q}: " + ", ".join(str(p) for p in paths))
     return EXIT_OK
 

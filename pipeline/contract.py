@@ -77,10 +77,22 @@ def _fmt(v: object) -> object:
     return v
 
 
+def contract_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """The table exactly as its CSV holds it: contract columns, integers without .0, blanks for None."""
+    return to_contract(table, df).astype(object).map(_fmt) if len(df) else to_contract(table, df)
+
+
 def write_csv(path: Path, table: str, df: pd.DataFrame) -> None:
     """UTF-8 with BOM (Excel opens Korean correctly), written atomically (temp file + rename)."""
-    out = to_contract(table, df).astype(object).map(_fmt) if len(df) else to_contract(table, df)
-    atomic_write_frame(Path(path), out)
+    atomic_write_frame(Path(path), contract_frame(table, df))
+
+
+def same_rows(table: str, a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """Whether two versions of a table would write the same CSV rows (order aside)."""
+    def key(df: pd.DataFrame) -> list[tuple]:
+        return sorted(tuple(str(v) for v in r) for r in contract_frame(table, df).itertuples(index=False))
+
+    return key(a) == key(b)
 
 
 def read_csv(path: Path, table: str) -> pd.DataFrame:

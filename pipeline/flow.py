@@ -7,8 +7,8 @@ not archived, and a quarter already archived is never silently rewritten.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
-import json
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -17,6 +17,7 @@ from typing import Optional
 import pandas as pd
 
 from .batch import FileResult, _code_fingerprint, process_files
+from .contract import CONTRACT_TABLES, same_rows
 from .errors import InputError
 from .quarter import quarter_of
 
@@ -82,18 +83,24 @@ def write_diff(old: dict, new: dict, out: Path, *, before: str, after: str,
     return d, [out / "diff.csv", html] + ([pdf_path] if pdf_path else [])
 
 
-def _stamp(archive_dir: Path, prev: Optional[str], pdf: bool) -> str:
+def _stamp(archive_root: Path, quarter: str, prev: Optional[str], pdf: bool) -> str:
+    """What a quarter's report depends on: both archives' manifests, the code and the templates' bytes."""
     h = hashlib.sha256()
-    for name in ("manifest.json",):
-        p = archive_dir / name
-        if p.exists():
-            m = json.loads(p.read_text(encoding="utf-8"))
-            h.update(json.dumps(m.get("sources", m), sort_keys=True, ensure_ascii=False).encode())
-    h.update(f"{prev}|{pdf}|{_code_fingerprint()}".encode())
+    for q in (quarter, prev):
+        p = archive_root / q / "manifest.json" if q else None
+        if p is not None and p.exists():
+            h.update(p.read_bytes())
+    h.update(f"{prev}|{pdf}|{_code_fingerprint()}|{_templates_fingerprint()}".encode())
+    return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _templates_fingerprint() -> str:
+    h = hashlib.sha256()
     for p in sorted((ROOT / "templates").rglob("*")):
         if p.is_file():
-            h.update(p.name.encode())
-            h.update(str(p.stat().st_size).encode())
+            h.update(p.relative_to(ROOT).as_posix().encode())
+            h.update(p.read_bytes())
     return h.hexdigest()
 
 
@@ -112,8 +119,10 @@ def run_report(args: argparse.Namespace) -> int:
         if not files:
             _err(f"{in_dir} holds no report and the bundled example is missing ({EXAMPLES})")
             return 1
+        # The example gets its own output folder, so its quarters never block the office's real archive.
+        out_dir = out_dir / "example"
         _say(f"{in_dir}/ holds no report: running on the bundled example "
-             f"(item 57, 2021 Q3 and Q4) from {EXAMPLES.relative_to(ROOT)}/")
+             f"(item 57, 2021 Q3 and Q4) from {EXAMPLES.relative_to(ROOT)}/ into {out_dir}/")
 
     results = process_files(files, quarter=args.quarter, jobs=args.jobs, cache_dir=out_dir / ".cache")
     for r in results:
@@ -121,6 +130,9 @@ def run_report(args: argparse.Namespace) -> int:
             _err(r.line())
             if args.debug and r.detail:
                 _err(r.detail)
+        else:
+            for w in r.warnings():
+                _err(f"{r.path}: warning: {w}")
 
     by_q: dict[str, list[FileResult]] = defaultdict(list)
     for r in results:
@@ -152,12 +164,17 @@ def run_report(args: argparse.Namespace) -> int:
             _err(f"{q}: {exc}")
             continue
         _say(f"{q}: archive {res.status} — {res.path}" + (f" ({res.message})" if res.message else ""))
-        tables = load_quarter(archive_root, q)  # report exactly what the archive holds
+        archived = load_quarter(archive_root, q)
+        if res.status == "unchanged" and not all(
+                same_rows(t, tables.get(t, archived[t]), archived[t]) for t in CONTRACT_TABLES):
+            _err(f"{q}: warning: the archive holds rows this pipeline no longer reads from the same files "
+                 "(the pipeline was updated) — run again with --replace to re-archive (the old one is kept)")
+        tables = archived  # report exactly what the archive holds
         prev = previous_quarter(archive_root, q)
         q_out = out_dir / q
         q_out.mkdir(parents=True, exist_ok=True)
         stamp_file = q_out / ".report-stamp"
-        stamp = _stamp(archive_root / q, prev, not args.no_pdf)
+        stamp = _stamp(archive_root, q, prev, not args.no_pdf)
         outputs: list[Path] = []
         if stamp_file.exists() and stamp_file.read_text() == stamp and (q_out / "report.html").exists():
             _say(f"{q}: report up to date — {q_out / 'report.html'}")

@@ -46,7 +46,10 @@ def extract(doc: Document, quarter: str | None = None) -> dict[str, pd.DataFrame
     tables: dict[str, list[dict[str, Any]]] = {"budget": [], "plan": [], "performance": []}
     for item in items:
         item_rows.append(item_row(item, doc.source, doc.format))
-        for name, rows in item_tables(item, doc.warnings).items():
+        item_warnings: list[str] = []
+        item_tables_ = item_tables(item, item_warnings)
+        doc.warnings.extend(f"item {item.item_no}: {w}" for w in item_warnings)
+        for name, rows in item_tables_.items():
             for r in rows:
                 r["item_no"] = item.item_no
             tables[name].extend(rows)

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import csv
 import os
-import subprocess
+import shutil
 import sys
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,34 @@ def test_missing_file_is_one_line(tmp_path: Path) -> None:
     proc = run_cli("extract", str(tmp_path / "nope.pdf"), "--out", str(tmp_path / "o"))
     assert proc.returncode == 1
     _one_clear_line(proc, "nope.pdf", "not found")
+
+
+def test_unwritable_out_folder_is_one_line_exit_2(corpus: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    proc = run_cli("extract", str(corpus / "cards" / "seed57-2021Q4.hwpx"), "--out", str(blocker), "--no-cache")
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "cannot write" in proc.stderr
+
+
+def test_tables_on_a_missing_file_is_not_an_internal_error(tmp_path: Path) -> None:
+    proc = run_cli("tables", str(tmp_path / "nope.pdf"))
+    assert proc.returncode == 1
+    _one_clear_line(proc, "nope.pdf", "not found")
+    assert "internal" not in proc.stderr
+
+
+def test_cached_result_takes_the_new_file_name(corpus: Path, tmp_path: Path) -> None:
+    """The cache is keyed by content; the same bytes under another name must report that name."""
+    import subprocess
+
+    env = dict(os.environ, PIPELINE_CACHE=str(tmp_path / "cache"))
+    first, second = tmp_path / "first.hwpx", tmp_path / "second-name.hwpx"
+    shutil.copy(corpus / "cards" / "seed57-2021Q4.hwpx", first)
+    shutil.copy(first, second)
+    for f, out in ((first, "a"), (second, "b")):
+        p = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(f), "--out", str(tmp_path / out)],
+                           cwd=ROOT, env=env, capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+    assert "from cache" in p.stdout
+    assert {r["source_file"] for r in _rows(tmp_path / "b", "items")} == {"second-name.hwpx"}

@@ -17,13 +17,16 @@ def test_empty_input_runs_the_bundled_example(tmp_path: Path) -> None:
     proc = _report(tmp_path / "in", tmp_path / "out")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "bundled example" in proc.stdout
-    archive = tmp_path / "out" / "archive"
+    ex = tmp_path / "out" / "example"  # never the office's own archive
+    archive = ex / "archive"
+    assert not (tmp_path / "out" / "archive").exists()
     assert (archive / "2021Q3" / "items.csv").exists()
     assert (archive / "2021Q4" / "manifest.json").exists()
     for q in ("2021Q3", "2021Q4"):
-        assert (tmp_path / "out" / q / "report.html").exists()
-        assert (tmp_path / "out" / q / "report.pdf").exists()
-    diff = tmp_path / "out" / "2021Q4" / "diff-2021Q3" / "diff.csv"
+        assert (ex / q / "report.html").exists()
+        assert (ex / q / "report.pdf").exists()
+        assert str(ex / q / "report.pdf") in proc.stdout  # says where they are
+    diff = ex / "2021Q4" / "diff-2021Q3" / "diff.csv"
     assert diff.exists()
     with open(diff, encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
@@ -31,7 +34,28 @@ def test_empty_input_runs_the_bundled_example(tmp_path: Path) -> None:
     # a second run changes nothing and says so
     again = _report(tmp_path / "in", tmp_path / "out")
     assert again.returncode == 0, again.stderr
-    assert "unchanged" in again.stdout
+    assert "unchanged" in again.stdout and "report up to date" in again.stdout
+
+
+def test_same_files_rearchived_only_when_rows_differ_and_replace_is_asked(corpus: Path, tmp_path: Path) -> None:
+    """An updated pipeline reading the same files differently: warned about, re-archived with --replace."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "a.pdf").symlink_to(corpus / "cards" / "seed57-2021Q4.lo.pdf")
+    out = tmp_path / "out"
+    assert _report(inp, out, "--no-pdf").returncode == 0
+    perf = out / "archive" / "2021Q4" / "performance.csv"
+    # simulate an archive written by an older pipeline: one figure read differently
+    text = perf.read_text(encoding="utf-8-sig").replace(",1,942,", ",1,943,", 1).replace(",1942,", ",1943,", 1)
+    perf.write_text(text, encoding="utf-8-sig")
+    warned = _report(inp, out, "--no-pdf")
+    assert warned.returncode == 0
+    assert "no longer reads" in warned.stderr and "--replace" in warned.stderr
+    redone = _report(inp, out, "--no-pdf", "--replace")
+    assert redone.returncode == 0, redone.stderr
+    assert "replaced" in redone.stdout
+    assert ",1942," in perf.read_text(encoding="utf-8-sig")
+    assert [p for p in (out / "archive").iterdir() if p.name.startswith("2021Q4.replaced")]
 
 
 def test_seed_pair_through_report_gives_the_expected_diff(corpus: Path, tools: Path, tmp_path: Path) -> None:
