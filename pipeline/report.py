@@ -37,6 +37,7 @@ from pipeline.contract import COLUMNS
 from pipeline.errors import InputError
 from pipeline.fetcher import TEMPLATES, AssetFetcher
 from pipeline.fsio import atomic_write_bytes
+from pipeline.quarter import period_range as period_bounds
 
 log = logging.getLogger(__name__)
 
@@ -110,23 +111,6 @@ def item_key(v: object) -> str:
     """item_no as a string key ('57'), whether it arrived as 57, 57.0 or '57'."""
     n = num(v)
     return str(int(n)) if n is not None and n.is_integer() else text(v)
-
-
-def period_bounds(code: object) -> Optional[tuple[date, date]]:
-    """First and last day of a period code; None for 'total' and anything unparsable."""
-    m = _PERIOD.match(str(code or "").strip())
-    if not m:
-        return None
-    y = int(m["y"])
-    if m["q"]:
-        m0 = 3 * (int(m["q"]) - 1) + 1
-        m1 = m0 + 2
-    elif m["h"]:
-        m0, m1 = (1, 6) if m["h"] == "1" else (7, 12)
-    else:
-        m0, m1 = 1, 12
-    last = (date(y + (m1 == 12), m1 % 12 + 1, 1) - date.resolution)
-    return date(y, m0, 1), last
 
 
 def period_label(code: object) -> str:
