@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -84,7 +83,7 @@ def median_run(cmd: list[str], runs: int, before=None) -> Run:
 def compiled(n_items: int) -> tuple[Path, int]:
     """The n-item compiled report (built when missing) and its page count."""
     pdf = DATA / f"compiled-{n_items}.pdf"
-    exp = pdf.with_name(pdf.name + ".expected.json")
+    exp = pdf.with_suffix(".expected.json")
     if not pdf.exists() or not exp.exists():
         DATA.mkdir(parents=True, exist_ok=True)
         print(f"building {pdf} ({n_items} items) …", file=sys.stderr, flush=True)

@@ -17,6 +17,7 @@ from typing import Iterable, Optional, Sequence
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdftypes import PDFStream, resolve1
 from pdfminer.psparser import PSEOF
 
 from ..errors import InputError
@@ -280,33 +281,84 @@ def _read_pages(pdf: pdfplumber.PDF, pages: Iterable[int] | None) -> tuple[list[
     space_mode = _space_mode(pdf, wanted[0] if wanted else 1)
     results: list[list[Block]] = []
     total_chars = 0
+    pool: dict[object, object] = {}
     for no in wanted:
-        page = _parsed(pdf, no)
+        page, raw = _parsed(pdf, no)
         total_chars += len(page.chars)
         if space_mode is None:
             space_mode = page_uses_space_glyphs(page.chars)
-        results.append(read_page(page, no, True if space_mode is None else space_mode))
-        page.close()
+        results.append(_share(read_page(page, no, True if space_mode is None else space_mode), pool))
+        _release(page, raw)
     return results, page_count, total_chars
 
 
-def _parsed(pdf: pdfplumber.PDF, no: int):
+def _share(blocks: list[Block], pool: dict[object, object]) -> list[Block]:
+    """Let equal cell texts and boxes be one object across the document.
+
+    Why: a compiled report repeats one form, so its ~40k cells hold only a few
+    hundred distinct boxes and a few thousand distinct texts; sharing them
+    halves the memory a 300-page document holds (and its pickle between
+    workers).  Both are immutable, so no value changes.
+    """
+    for b in blocks:
+        if isinstance(b, Table):
+            for c in b.cells:
+                c.text = pool.setdefault(c.text, c.text)
+                if c.bbox is not None:
+                    c.bbox = pool.setdefault(c.bbox, c.bbox)
+        else:
+            b.text = pool.setdefault(b.text, b.text)
+        if b.bbox is not None:
+            b.bbox = pool.setdefault(b.bbox, b.bbox)
+    return blocks
+
+
+RawStreams = list[tuple[PDFStream, bytes]]
+
+
+def _parsed(pdf: pdfplumber.PDF, no: int) -> tuple["pdfplumber.page.Page", RawStreams]:
+    """The page, parsed now so its failures are the input's, and its content streams' raw bytes."""
     page = pdf.pages[no - 1]
+    raw: RawStreams = []
     try:
-        page.chars  # noqa: B018 - parse the page now so its failures are the input's
+        raw = _undecoded_contents(page)
+        page.chars  # noqa: B018
         page.objects  # noqa: B018
     except Exception as exc:
-        page.close()
+        _release(page, raw)
         raise _input_error(exc) from None
-    return page
+    return page, raw
+
+
+def _undecoded_contents(page: "pdfplumber.page.Page") -> RawStreams:
+    out: RawStreams = []
+    for ref in page.page_obj.contents:
+        strm = resolve1(ref)
+        if isinstance(strm, PDFStream) and strm.data is None and strm.rawdata is not None:
+            out.append((strm, strm.rawdata))
+    return out
+
+
+def _release(page: "pdfplumber.page.Page", raw: RawStreams) -> None:
+    """Close the page and put its content streams back undecoded.
+
+    Why: pdfminer keeps a page's decoded content stream (~50 KB a page on these
+    forms) for the life of the PDF, through ``pdf.pages`` and its object cache,
+    so memory grew with the page count (~15 MB on a 305-page report); restoring
+    the compressed bytes stops that growth, and a later read of the same page
+    simply decodes again.
+    """
+    page.close()
+    for strm, data in raw:
+        strm.data, strm.rawdata = None, data
 
 
 def _space_mode(pdf: pdfplumber.PDF, first_wanted: int) -> Optional[bool]:
     """Spacing evidence from the pages before ``first_wanted`` (none for a whole read): chunk = whole."""
     for no in range(1, first_wanted):
-        page = _parsed(pdf, no)
+        page, raw = _parsed(pdf, no)
         mode = page_uses_space_glyphs(page.chars)
-        page.close()
+        _release(page, raw)
         if mode is not None:
             return mode
     return None
