@@ -8,6 +8,7 @@ character (bullets, punctuation, middle dots, hostile markup) is left alone.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -38,8 +39,12 @@ def unspace_line(line: str) -> str:
     return _WIDE_RUN.sub(lambda m: re.sub(r"\s+", "", m.group(0)), line)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def clean(text: str | None) -> str:
-    """A cell's text as a person would type it: layout spacing and line breaks undone."""
+    """A cell's text as a person would type it: layout spacing and line breaks undone.
+
+    Cached: a compiled report repeats the same labels on every card, and this is a pure function of the text.
+    """
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -55,8 +60,9 @@ def clean(text: str | None) -> str:
     return re.sub(r"\s+", " ", out).strip()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str | None) -> str:
-    """Comparison form of a label: no whitespace, middle-dot look-alikes unified.
+    """Comparison form of a label: no whitespace, middle-dot look-alikes unified (cached like ``clean``).
 
     Used only to *recognise* headings and labels (계, 국비, 단위사업 …), never for output.
     """

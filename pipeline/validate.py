@@ -483,7 +483,20 @@ def _check_executed(item: str, exe: Grid, plan: Optional[Grid], out: _Out) -> No
                 f"{fmt(budget)}백만원보다 많습니다 (초과 {fmt(spent - budget)})")
 
 
-def _check_periods(item: str, row: dict, tables: dict[str, pd.DataFrame], out: _Out) -> None:
+def _rows_by_item(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, pd.DataFrame]]:
+    """budget/plan/performance rows grouped by item once (a 150-item quarter would otherwise rescan per item);
+    slices, so only one item's rows become dicts at a time."""
+    out: dict[str, dict[str, pd.DataFrame]] = {}
+    for name in ("budget", "plan", "performance"):
+        df = tables.get(name)
+        if df is None or not len(df) or "item_no" not in df.columns:
+            continue
+        for key, idx in df.groupby(df["item_no"].map(_item_key), sort=False).indices.items():
+            out.setdefault(key, {})[name] = df.iloc[idx]
+    return out
+
+
+def _check_periods(item: str, row: dict, rows_of: dict[str, pd.DataFrame], out: _Out) -> None:
     """A period that lies wholly outside the project's 기간, at year granularity.
 
     Budgets and plans are drawn up per fiscal year while 기간 gives months (a term
@@ -498,12 +511,9 @@ def _check_periods(item: str, row: dict, tables: dict[str, pd.DataFrame], out: _
     y0 = int(m0.group(1)) if m0 else None
     y1 = int(m1.group(1)) if m1 else None
     for name in ("budget", "plan", "performance"):
-        df = tables.get(name)
-        if df is None or not len(df) or "item_no" not in df.columns:
-            continue
-        sub = df[df["item_no"].map(_item_key) == item]
         outside: dict[str, list[dict]] = {}
-        for r in sub.to_dict("records"):
+        sub = rows_of.get(name)
+        for r in (sub.to_dict("records") if sub is not None else []):
             if name == "budget" and not num(r.get("amount_mkrw")):
                 continue
             pr = period_range(_text(r.get("period")))
@@ -537,6 +547,7 @@ def check(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             for k, q in zip(df["item_no"].map(_item_key), df["report_quarter"].map(_text)):
                 quarter_of.setdefault(k, q)
     out = _Out(quarter_of)
+    by_item = _rows_by_item(tables)
     all_items = list(item_rows) + [k for (k, _) in grids if k not in item_rows]
     seen: set[str] = set()
     for item in all_items:
@@ -556,5 +567,5 @@ def check(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         if exe is not None:
             _check_executed(item, exe, plan, out)
         if row is not None:
-            _check_periods(item, row, tables, out)
+            _check_periods(item, row, by_item.get(item, {}), out)
     return pd.DataFrame(out.rows, columns=FINDINGS)
