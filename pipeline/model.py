@@ -15,7 +15,7 @@ from typing import Iterator, Optional, Union
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points; top-left origin
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """One cell of a table grid; a merged cell appears once, at its top-left slot.
 
@@ -32,7 +32,7 @@ class Cell:
     bbox: Optional[BBox] = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Table:
     """A ruled grid: ``rows`` x ``cols`` slots, covered exactly once by ``cells``."""
 
@@ -79,7 +79,7 @@ class Table:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class TextBlock:
     """A line or paragraph of text outside any table (title, □/○ headings, 기간, 부서 lines)."""
 
@@ -91,7 +91,7 @@ class TextBlock:
 Block = Union[TextBlock, Table]
 
 
-@dataclass
+@dataclass(slots=True)
 class Document:
     """What a reader returns: the file's blocks in reading order.
 
