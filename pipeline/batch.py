@@ -451,6 +451,22 @@ def _read_and_normalise(path: Path, quarter: Optional[str]) -> dict[str, pd.Data
     return normalise_document(read_part(path, None), quarter)
 
 
+def print_outcomes(results: list[FileResult], debug: bool = False) -> int:
+    """One stderr line per failed file (traceback only under --debug), and each warning of the files read;
+    returns how many files failed."""
+    failed = 0
+    for r in results:
+        if not r.ok:
+            failed += 1
+            print(r.line(), file=sys.stderr, flush=True)
+            if debug and r.detail:
+                print(r.detail, file=sys.stderr, flush=True)
+        else:
+            for w in r.warnings():
+                print(f"{r.path}: warning: {w}", file=sys.stderr, flush=True)
+    return failed
+
+
 def concat(results: list[FileResult], table: str) -> pd.DataFrame:
     from .contract import COLUMNS
 

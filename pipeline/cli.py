@@ -84,20 +84,11 @@ def _err(line: str) -> None:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from . import contract
-    from .batch import concat, process_files
+    from .batch import concat, print_outcomes, process_files
 
     cache_dir = None if args.no_cache else _cache_dir()
     results = process_files(args.files, quarter=args.quarter, jobs=args.jobs, cache_dir=cache_dir)
-    failed = 0
-    for r in results:
-        if not r.ok:
-            failed += 1
-            _err(r.line())
-            if args.debug and r.detail:
-                _err(r.detail)
-        else:
-            for w in r.warnings():
-                _err(f"{r.path}: warning: {w}")
+    failed = print_outcomes(results, args.debug)
     try:
         args.out.mkdir(parents=True, exist_ok=True)
         for table in contract.ALL_TABLES:

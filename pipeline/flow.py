@@ -16,7 +16,7 @@ from typing import Optional
 
 import pandas as pd
 
-from .batch import FileResult, _code_fingerprint, process_files
+from .batch import FileResult, _code_fingerprint, print_outcomes, process_files
 from .contract import CONTRACT_TABLES, same_rows
 from .errors import InputError
 from .quarter import quarter_of
@@ -125,14 +125,7 @@ def run_report(args: argparse.Namespace) -> int:
              f"(item 57, 2021 Q3 and Q4) from {EXAMPLES.relative_to(ROOT)}/ into {out_dir}/")
 
     results = process_files(files, quarter=args.quarter, jobs=args.jobs, cache_dir=out_dir / ".cache")
-    for r in results:
-        if not r.ok:
-            _err(r.line())
-            if args.debug and r.detail:
-                _err(r.detail)
-        else:
-            for w in r.warnings():
-                _err(f"{r.path}: warning: {w}")
+    print_outcomes(results, args.debug)
 
     by_q: dict[str, list[FileResult]] = defaultdict(list)
     for r in results:

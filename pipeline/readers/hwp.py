@@ -16,7 +16,7 @@ from typing import Iterator, Optional, Union
 import olefile
 
 from ..errors import InputError
-from ..model import Cell, Document, Table, TextBlock
+from ..model import Cell, Document, Table
 from .hwp_records import (
     TAG_CTRL_HEADER,
     TAG_LIST_HEADER,
@@ -28,7 +28,7 @@ from .hwp_records import (
     decrypt_view_text,
     parse_records,
 )
-from .hwp_text import clean, compose_text
+from .hwp_text import BlockCollector, clean, compose_text
 from .limits import MAX_MEMBER_BYTES, Budget, human_size, inflate_raw, limit_text
 
 SIGNATURE = b"HWP Document File"
@@ -132,33 +132,13 @@ def _ctrl_id(rec: Record) -> bytes:
     return rec.payload[:4][::-1]
 
 
-class _Walker:
+class _Walker(BlockCollector):
     """Walks the record tree, collecting body blocks and every table in document order."""
-
-    def __init__(self) -> None:
-        self.blocks: list[Union[TextBlock, Table]] = []
-        self.tables: list[Table] = []
 
     def section(self, roots: list[Record]) -> None:
         for r in roots:
             if r.tag == TAG_PARA_HEADER:
-                buf: list[str] = []
-                for ev in self._paragraph(r, None):
-                    if isinstance(ev, int):
-                        self._flush(buf)
-                        self.blocks.append(self.tables[ev])
-                    elif isinstance(ev, tuple):
-                        self._flush(buf)
-                        self._flush([ev[1]])
-                    else:
-                        buf.append(ev)
-                self._flush(buf)
-
-    def _flush(self, buf: list[str]) -> None:
-        text = "".join(buf)
-        buf.clear()
-        if text.strip():
-            self.blocks.append(TextBlock(text=text))
+                self.emit_paragraph(self._paragraph(r, None))
 
     # -- paragraphs ---------------------------------------------------------------------
     def _paragraph(self, para: Record, parent: Optional[int]) -> Iterator[Event]:

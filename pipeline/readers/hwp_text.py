@@ -5,6 +5,10 @@ the same way, or the HWP and HWPX of one card would give different tables.
 """
 from __future__ import annotations
 
+from typing import Iterable, Union
+
+from ..model import Table, TextBlock
+
 # Symbol-font characters (U+F0xx = byte xx of Wingdings/Symbol) that Hancom
 # documents use as bullets, and Hancom's own framed-digit glyphs (plane 15,
 # U+F02B1.. = digit n in a square frame, as python-hwpx's compose table lists
@@ -66,3 +70,35 @@ def compose_text(raw: str) -> str:
             if tens0 <= a < tens0 + 4 and units0 <= b < units0 + 10:
                 return _circled((a - tens0 + 1) * 10 + (b - units0))
     return clean(raw)
+
+
+class BlockCollector:
+    """Body blocks and tables in document order, shared by the HWP and HWPX readers.
+
+    Both formats yield the same events for a body paragraph — text pieces (str),
+    a table's index (int), or a text-box line ((kind, text)) — so turning them into
+    TextBlocks and table blocks is one piece of code, and the two readers cannot drift.
+    """
+
+    def __init__(self) -> None:
+        self.blocks: list[Union[TextBlock, Table]] = []  # reading order
+        self.tables: list[Table] = []  # every table, nested ones included
+
+    def emit_paragraph(self, events: Iterable[Union[str, int, tuple]]) -> None:
+        buf: list[str] = []
+        for ev in events:
+            if isinstance(ev, int):
+                self._flush(buf)
+                self.blocks.append(self.tables[ev])
+            elif isinstance(ev, tuple):
+                self._flush(buf)
+                self._flush([ev[1]])
+            else:
+                buf.append(ev)
+        self._flush(buf)
+
+    def _flush(self, buf: list[str]) -> None:
+        text = "".join(buf)
+        buf.clear()
+        if text.strip():
+            self.blocks.append(TextBlock(text=text))

@@ -17,8 +17,8 @@ from typing import Iterator, Optional, Union
 from lxml import etree
 
 from ..errors import InputError
-from ..model import Cell, Document, Table, TextBlock
-from .hwp_text import clean, compose_text
+from ..model import Cell, Document, Table
+from .hwp_text import BlockCollector, clean, compose_text
 from .limits import Budget, read_zip_member
 
 HP = "{http://www.hancom.co.kr/hwpml/2011/paragraph}"
@@ -128,37 +128,14 @@ def _local(el: etree._Element) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-class _Reader:
+class _Reader(BlockCollector):
     """Walks section XML, collecting body blocks and every table in document order."""
-
-    def __init__(self) -> None:
-        self.blocks: list[Union[TextBlock, Table]] = []
-        self.tables: list[Table] = []
 
     # -- body ---------------------------------------------------------------------------
     def section(self, root: etree._Element) -> None:
         for p in root:
             if _local(p) == "p":
-                self._body_paragraph(p)
-
-    def _body_paragraph(self, p: etree._Element) -> None:
-        buf: list[str] = []
-        for ev in self._paragraph_events(p, parent=None):
-            if isinstance(ev, int):
-                self._flush(buf)
-                self.blocks.append(self.tables[ev])
-            elif isinstance(ev, tuple):
-                self._flush(buf)
-                self._flush([ev[1]])
-            else:
-                buf.append(ev)
-        self._flush(buf)
-
-    def _flush(self, buf: list[str]) -> None:
-        text = "".join(buf)
-        buf.clear()
-        if text.strip():
-            self.blocks.append(TextBlock(text=text))
+                self.emit_paragraph(self._paragraph_events(p, parent=None))
 
     # -- paragraphs ---------------------------------------------------------------------
     def _paragraph_events(self, p: etree._Element, parent: Optional[int]) -> Iterator[Event]:
