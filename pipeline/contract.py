@@ -8,7 +8,10 @@ kept for findings and the report and dropped when a CSV is written.
 """
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
+from typing import Optional
 
 import pandas as pd
 
@@ -51,6 +54,31 @@ KEYS: dict[str, list[str]] = {
 }
 
 FUNDS = ("national", "city", "district", "other", "total")
+
+
+def cell_number(v: object) -> Optional[float]:
+    """A figure from a table cell — a number, a `2,720` CSV string, or blank — as float; None when nothing is
+    printed.  Every consumer of contract tables (validator, report, diff) reads figures through this one rule."""
+    if v is None or isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        f = float(v)
+        return None if math.isnan(f) else f
+    s = re.sub(r"\s+", "", str(v))
+    if s in ("", "-", "–", "—", "nan", "None"):
+        return None
+    try:
+        return float(s.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def item_key(v: object) -> str:
+    """`57`, `57.0` and ` 57 ` are one item number: the key that joins an item's rows across tables and files."""
+    f = cell_number(v)
+    if f is not None and f.is_integer():
+        return str(int(f))
+    return "" if v is None or (isinstance(v, float) and v != v) else str(v).strip()
 
 
 def empty(table: str) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from typing import Iterable, Optional
 
 import pandas as pd
 
-from pipeline.contract import COLUMNS
+from pipeline.contract import COLUMNS, item_key
 from pipeline.errors import InputError
 
 _CODE = re.compile(r"^(?P<y>\d{4})(?:(?P<h>H[12])|(?P<q>Q[1-4]))?$")
@@ -64,18 +64,7 @@ def _item_numbers(tables: dict[str, pd.DataFrame]) -> set[str]:
     return out
 
 
-def _item_key(v: object) -> str:
-    """`57`, `57.0` and ` 57 ` are one item number."""
-    if v is None or (isinstance(v, float) and v != v):
-        return ""
-    s = str(v).strip()
-    try:
-        f = float(s)
-        if f.is_integer():
-            return str(int(f))
-    except ValueError:
-        pass
-    return s
+_item_key = item_key
 
 
 def _quarters(tables: dict[str, pd.DataFrame]) -> set[str]:

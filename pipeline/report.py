@@ -33,7 +33,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from pipeline import charts
-from pipeline.contract import COLUMNS
+from pipeline.contract import COLUMNS, cell_number, item_key
 from pipeline.errors import InputError
 from pipeline.fetcher import TEMPLATES, AssetFetcher
 from pipeline.fsio import atomic_write_bytes
@@ -76,16 +76,7 @@ def is_blank(v: object) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and v.strip() == "")
 
 
-def num(v: object) -> Optional[float]:
-    """A cell as a number, or None when it holds none (CSV strings, NaN and '' alike)."""
-    if is_blank(v):
-        return None
-    if isinstance(v, (int, float)):
-        return float(v)
-    try:
-        return float(str(v).replace(",", ""))
-    except ValueError:
-        return None
+num = cell_number
 
 
 def fmt_num(v: object) -> str:
@@ -105,12 +96,6 @@ def text(v: object) -> str:
     if isinstance(v, float):
         return charts.fmt(v)
     return str(v)
-
-
-def item_key(v: object) -> str:
-    """item_no as a string key ('57'), whether it arrived as 57, 57.0 or '57'."""
-    n = num(v)
-    return str(int(n)) if n is not None and n.is_integer() else text(v)
 
 
 def period_label(code: object) -> str:

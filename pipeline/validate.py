@@ -28,7 +28,7 @@ from typing import Any, Iterable, Optional
 
 import pandas as pd
 
-from pipeline.contract import FINDINGS
+from pipeline.contract import FINDINGS, cell_number, item_key
 from pipeline.quarter import period_range
 
 TOL = 0.0005
@@ -58,22 +58,7 @@ TABLE_KO = {"plan": "연차별 추진계획", "performance": "추진실적", "bu
 
 # ----------------------------------------------------------------------------- small helpers
 
-def num(v: Any) -> Optional[float]:
-    """A figure from a DataFrame cell (number, `2,720` string, blank) as float; None when nothing is printed."""
-    if v is None:
-        return None
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, (int, float)):
-        f = float(v)
-        return None if math.isnan(f) else f
-    s = re.sub(r"\s+", "", str(v))
-    if s in ("", "-", "–", "—", "nan", "None"):
-        return None
-    try:
-        return float(s.replace(",", ""))
-    except ValueError:
-        return None
+num = cell_number
 
 
 def same(a: float, b: float) -> bool:
@@ -102,11 +87,7 @@ def _text(v: Any) -> str:
     return str(v).strip()
 
 
-def _item_key(v: Any) -> str:
-    f = num(v)
-    if f is not None and f.is_integer():
-        return str(int(f))
-    return _text(v)
+_item_key = item_key
 
 
 def period_label(code: str) -> str:
