@@ -37,6 +37,8 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 WORKER_MEMORY_BYTES = 6 * 1024 ** 3
 # A PDF is split over workers by pages when it has at least this many pages per job.
 PAGES_PER_CHUNK_MIN = 8
+# No worker reads more pages than this of one PDF.
+MAX_CHUNK_PAGES = 100
 
 
 @dataclass
@@ -328,8 +330,24 @@ def _pdf_pages(path: Path) -> Optional[int]:
         return None
 
 
+def _page_counts(paths: list[Path], todo: list[int], jobs: int, time_limit: float) -> dict[int, Optional[int]]:
+    """Page counts of the PDFs among ``todo``, counted in workers: PDFium is C code, and a hostile file that
+    crashed it must cost only itself, never the batch's own process."""
+    from .readers import sniff
+
+    def is_pdf(p: Path) -> bool:
+        try:
+            return sniff(p) == "pdf"
+        except InputError:
+            return False
+
+    pdfs = [i for i in todo if is_pdf(paths[i])]
+    got = run_tasks([(i, _pdf_pages, (paths[i],)) for i in pdfs], jobs, min(time_limit, 60))
+    return {i: (got[i][1] if got.get(i, ("",))[0] == "ok" else None) for i in pdfs}
+
+
 def _chunks(n_pages: int, jobs: int) -> list[tuple[int, int]]:
-    parts = min(jobs * 2, max(1, n_pages // PAGES_PER_CHUNK_MIN))
+    parts = max(min(jobs * 2, max(1, n_pages // PAGES_PER_CHUNK_MIN)), -(-n_pages // MAX_CHUNK_PAGES))
     size = -(-n_pages // parts)
     return [(a, min(a + size - 1, n_pages)) for a in range(1, n_pages + 1, size)]
 
@@ -383,11 +401,14 @@ def process_files(
             todo.append(i)
 
     # Long PDFs are split by pages when there are more cores than files to keep them busy.
-    page_counts = {i: _pdf_pages(paths[i]) for i in todo} if jobs > 1 else {}
+    # Long PDFs are read in page ranges, each in its own short-lived worker: spread over the cores when there are
+    # more cores than files, and always for a very long PDF, so that what pdfminer leaves behind after parsing
+    # a page dies with its worker instead of growing with the page count.
+    page_counts = _page_counts(paths, todo, jobs, time_limit)
     split = {
         i: _chunks(n, jobs)
         for i, n in page_counts.items()
-        if n and n <= MAX_PAGES and len(todo) < jobs and n >= 2 * PAGES_PER_CHUNK_MIN
+        if n and n <= MAX_PAGES and n >= 2 * PAGES_PER_CHUNK_MIN and (len(todo) < jobs or n > MAX_CHUNK_PAGES)
     }
     for i, n in page_counts.items():
         if n and n > MAX_PAGES:

@@ -43,7 +43,11 @@ def extract(doc: Document, quarter: str | None = None) -> dict[str, pd.DataFrame
         raise NoPledgeItem("no pledge item found")
     doc.warnings.extend(cross_check(doc, items))
     item_rows: list[dict[str, Any]] = []
-    tables: dict[str, list[dict[str, Any]]] = {"budget": [], "plan": [], "performance": []}
+    # Rows become a small frame per item as soon as the item is read, so a 150-item report never holds all its
+    # rows as dicts at once (memory must not grow much with the page count).
+    frames: dict[str, list[pd.DataFrame]] = {"budget": [], "plan": [], "performance": []}
+    columns = {"budget": BUDGET, "plan": PLAN, "performance": PLAN}
+    quarters: list[str] = []
     for item in items:
         item_rows.append(item_row(item, doc.source, doc.format))
         item_warnings: list[str] = []
@@ -52,9 +56,14 @@ def extract(doc: Document, quarter: str | None = None) -> dict[str, pd.DataFrame
         for name, rows in item_tables_.items():
             for r in rows:
                 r["item_no"] = item.item_no
-            tables[name].extend(rows)
+            if name == "performance":
+                q = _latest_performance_quarter(rows)
+                if q:
+                    quarters.append(q)
+            if rows:
+                frames[name].append(_frame(rows, columns[name], SRC_ROW_COLS))
 
-    rq = report_quarter_in_text(doc) or _latest_performance_quarter(tables["performance"])
+    rq = report_quarter_in_text(doc) or (max(quarters) if quarters else None)
     if rq is None and quarter is not None:
         rq = parse_quarter_code(quarter)
         if rq is None:
@@ -62,15 +71,20 @@ def extract(doc: Document, quarter: str | None = None) -> dict[str, pd.DataFrame
     if rq is None:
         raise InputError("report quarter not found in the document (no '2021년 4분기' line and no 추진실적 "
                          "figure); give it with --quarter, e.g. --quarter 2021Q4")
-    for rows in [item_rows, *tables.values()]:
-        for r in rows:
-            r["report_quarter"] = rq
+    for r in item_rows:
+        r["report_quarter"] = rq
     body = reporting_body(doc)
     for r in item_rows:
         r["src_body"] = body
+    tables = {
+        name: (pd.concat(parts, ignore_index=True) if parts else _frame([], columns[name], SRC_ROW_COLS))
+        for name, parts in frames.items()
+    }
+    for df in tables.values():
+        df["report_quarter"] = rq
     return {
         "items": _frame(item_rows, ITEMS, ["src_pages", "src_body"]),
-        "budget": _frame(tables["budget"], BUDGET, SRC_ROW_COLS),
-        "plan": _frame(tables["plan"], PLAN, SRC_ROW_COLS),
-        "performance": _frame(tables["performance"], PLAN, SRC_ROW_COLS),
+        "budget": tables["budget"],
+        "plan": tables["plan"],
+        "performance": tables["performance"],
     }
