@@ -40,15 +40,19 @@ def big_quarter(n_items: int) -> dict[str, pd.DataFrame]:
     return {k: v[v["item_no"].isin(keep)] if len(v) else v for k, v in out.items()}
 
 
+def _render_timed(tables: dict, folder: Path) -> tuple[float, float, int, Path]:
+    t0, c0 = time.perf_counter(), time.process_time()
+    _, pdf_path = render_report(tables, folder, quarter="2023Q2", body="한빛구")
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    with pdfplumber.open(pdf_path) as pdf:
+        pages = len(pdf.pages)
+    return wall, cpu, pages, pdf_path
+
+
 def time_render(n: int) -> tuple[float, float, int]:
     """Wall and CPU seconds to render an n-item quarter to HTML and PDF, and the PDF's page count."""
-    tables = big_quarter(n)
     with tempfile.TemporaryDirectory() as tmp:
-        t0, c0 = time.perf_counter(), time.process_time()
-        _, pdf_path = render_report(tables, Path(tmp), quarter="2023Q2", body="한빛구")
-        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-        with pdfplumber.open(pdf_path) as pdf:
-            pages = len(pdf.pages)
+        wall, cpu, pages, _ = _render_timed(big_quarter(n), Path(tmp))
     return wall, cpu, pages
 
 
@@ -56,11 +60,7 @@ def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100
     tables = big_quarter(n)
     with tempfile.TemporaryDirectory() as tmp:
-        t0, c0 = time.perf_counter(), time.process_time()
-        _, pdf_path = render_report(tables, Path(tmp), quarter="2023Q2", body="한빛구")
-        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-        with pdfplumber.open(pdf_path) as pdf:
-            pages = len(pdf.pages)
+        wall, cpu, pages, pdf_path = _render_timed(tables, Path(tmp))
         size = pdf_path.stat().st_size
         html_size = (Path(tmp) / "report.html").stat().st_size
     print(f"items={len(tables['items'])} pages={pages} wall={wall:.1f}s cpu={cpu:.1f}s "

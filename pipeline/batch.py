@@ -313,13 +313,9 @@ class Progress:
 # ----------------------------------------------------------------------------- the batch
 
 def _pdf_pages(path: Path) -> Optional[int]:
-    """Page count of a PDF without parsing its pages (for splitting); None if not a PDF or unreadable."""
+    """Page count of a PDF (already sniffed as one) without parsing its pages; None if unreadable."""
     try:
-        from .readers import sniff
-
-        if sniff(path) != "pdf":
-            return None
-        import pypdfium2  # noqa: F401  (ships with pdfplumber; counts pages without pdfminer's cost)
+        import pypdfium2  # ships with pdfplumber; counts pages without pdfminer's cost
 
         pdf = pypdfium2.PdfDocument(str(path))
         try:

@@ -58,13 +58,11 @@ def _item_numbers(tables: dict[str, pd.DataFrame]) -> set[str]:
         if df is None or "item_no" not in df.columns:
             continue
         for v in df["item_no"].tolist():
-            key = _item_key(v)
+            key = item_key(v)
             if key:
                 out.add(key)
     return out
 
-
-_item_key = item_key
 
 
 def _quarters(tables: dict[str, pd.DataFrame]) -> set[str]:

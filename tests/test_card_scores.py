@@ -6,9 +6,6 @@ be judged.
 """
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,22 +14,17 @@ from pipeline.contract import CONTRACT_TABLES, to_contract, write_csv
 from pipeline.errors import NoPledgeItem
 from pipeline.normalise import extract
 from pipeline.readers import read_document
-
-SUMMARY = re.compile(r"^\s+(items|budget|plan|performance)\s+num ([\d.]+)/([\d.]+)\s+text ([\d.]+)/([\d.]+)")
-
+from scoring import score as run_score
 
 def score(tools: Path, truth: Path, src: Path, out: Path, *extra: str) -> dict[str, tuple[float, ...]]:
-    """Per table (numeric P, numeric R, text P, text R) as score.py prints them."""
+    """Per table (numeric P, numeric R, text P, text R) as score.py prints them, for extract() of ``src``."""
     tables = extract(read_document(src))
     for name in CONTRACT_TABLES:
         write_csv(out / f"{name}.csv", name, tables[name])
-    proc = subprocess.run(
-        [sys.executable, str(tools / "score.py"), str(truth), str(out), "--source", src.name, *extra],
-        capture_output=True, text=True, timeout=120, check=True,
-    )
-    got = {m.group(1): tuple(float(x) for x in m.groups()[1:]) for m in map(SUMMARY.match, proc.stdout.splitlines()) if m}
-    assert set(got) == set(CONTRACT_TABLES), proc.stdout
-    return got
+    assert extra == () or (len(extra) == 2 and extra[0] == "--drop-chars"), extra
+    drop = extra[1] if extra else ""
+    got = run_score(tools, truth, out, source=src.name, drop=drop)
+    return {t: got[t] for t in CONTRACT_TABLES}
 
 
 SEED = [
