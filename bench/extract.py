@@ -16,9 +16,9 @@ import pdfplumber
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.batch import normalise_document  # noqa: E402
 from pipeline.errors import InputError  # noqa: E402
 from pipeline.readers import read_document  # noqa: E402
+from pipeline.run.batch import normalise_document  # noqa: E402
 
 RUNS = 3
 CORPUS = ROOT.parent / "shared" / "corpus"

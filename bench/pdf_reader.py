@@ -20,7 +20,7 @@ import pdfplumber
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.readers.pdf import read_pdf  # noqa: E402
+from pipeline.readers.pdf.reader import read_pdf  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 DEFAULT = [

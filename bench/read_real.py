@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.errors import InputError  # noqa: E402
-from pipeline.readers.hwp import read_hwp  # noqa: E402
-from pipeline.readers.hwpx import read_hwpx  # noqa: E402
+from pipeline.readers.hancom.hwp import read_hwp  # noqa: E402
+from pipeline.readers.hancom.hwpx import read_hwpx  # noqa: E402
 
 
 def real_files(corpus: Path) -> list[Path]:

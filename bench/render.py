@@ -16,9 +16,11 @@ import pandas as pd
 import pdfplumber
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from pipeline.report import render_report, tables_from_truth  # noqa: E402
+from truth_tables import tables_from_truth  # noqa: E402
+
+from pipeline.outputs.render import render_report  # noqa: E402
 
 TRUTH = ROOT.parent / "shared" / "corpus" / "compiled" / "hanbit-2023Q2.truth.json"
 

@@ -1,6 +1,6 @@
-"""``python -m pipeline`` — see pipeline.cli."""
+"""``python -m pipeline`` — see pipeline.run.cli."""
 import sys
 
-from .cli import main
+from .run.cli import main
 
 sys.exit(main())

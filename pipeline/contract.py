@@ -53,7 +53,9 @@ KEYS: dict[str, list[str]] = {
     "performance": ["item_no", "unit", "task", "period"],
 }
 
-FUNDS = ("national", "city", "district", "other", "total")
+def is_blank(v: object) -> bool:
+    """Nothing printed: None, NaN or a string of spaces (a CSV's empty cell)."""
+    return v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
 
 
 def cell_number(v: object) -> Optional[float]:

@@ -10,7 +10,7 @@ every number in the CSVs can be traced back to where it was printed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator, Optional, Union
+from typing import Iterator, Optional, Sequence, Union
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points; top-left origin
 
@@ -110,6 +110,30 @@ class Document:
 
     def iter_tables(self) -> Iterator[Table]:
         return iter(self.tables)
+
+    @classmethod
+    def join(cls, source: str, format: str, parts: "Sequence[Document]", page_count: Optional[int] = None
+             ) -> "Document":
+        """Consecutive parts of one file (pages, or page ranges read by separate workers) as one document.
+
+        The one place that puts parts together: each part's ``parent`` indexes
+        point into its own ``tables``, so they are shifted by the tables before it.
+        """
+        doc = cls(source=source, format=format, page_count=page_count)
+        for part in parts:
+            offset = len(doc.tables)
+            for t in part.tables:
+                if t.parent is not None:
+                    t.parent += offset
+            doc.tables.extend(part.tables)
+            doc.blocks.extend(part.blocks)
+            doc.warnings.extend(part.warnings)
+        return doc
+
+    def has_text(self) -> bool:
+        """Whether anything was printed as text (an image-only scan has none)."""
+        return any(b.text.strip() for b in self.blocks if isinstance(b, TextBlock)) or any(
+            c.text.strip() for t in self.tables for c in t.cells)
 
     def tables_json(self) -> list[dict]:
         return [t.to_json() for t in self.tables]

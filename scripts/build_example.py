@@ -1,4 +1,4 @@
-"""Render the bundled example cards (item 57, 2021 Q3 and Q4) from examples/*.json to PDF.
+"""Render the bundled example cards (item 57, 2021 Q3 and Q4) from pipeline/examples/*.json to PDF.
 
 Why it exists: `make report` on a fresh clone needs real input, and the third-party
 corpus PDFs may not ship in the repo.  So the card is committed as data in a
@@ -8,9 +8,9 @@ extraction test, not a copy of the truth.
 
 The rendering helpers (card loading, Jinja environment, PDF writing) live here and
 are reused by scripts/make_compiled.py.  WeasyPrint loads only our stylesheet and the
-fonts shipped in templates/fonts, through pipeline.fetcher.AssetFetcher.
+fonts shipped in pipeline/templates/fonts, through pipeline.outputs.fetcher.AssetFetcher.
 
-    python scripts/build_example.py            # rewrites examples/seed57-2021Q{3,4}.pdf
+    python scripts/build_example.py            # rewrites pipeline/examples/seed57-2021Q{3,4}.pdf
     python scripts/build_example.py --out DIR  # writes them elsewhere
 """
 from __future__ import annotations
@@ -29,11 +29,10 @@ import jinja2  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
 from pipeline.errors import InputError  # noqa: E402
-from pipeline.fetcher import AssetFetcher  # noqa: E402
+from pipeline.outputs.fetcher import AssetFetcher  # noqa: E402
+from pipeline.resources import EXAMPLES, TEMPLATES  # noqa: E402
 
-TEMPLATES = ROOT / "templates"
 CARD_TEMPLATES = TEMPLATES / "card"
-EXAMPLES = ROOT / "examples"
 EXAMPLE_NAMES = ("seed57-2021Q3", "seed57-2021Q4")
 CARD_FORMAT = "pledge-printed-card/1"
 

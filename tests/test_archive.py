@@ -9,15 +9,21 @@ import sys
 from pathlib import Path
 
 import pytest
+from truth_tables import load_truth
 
 import pipeline
-from pipeline.archive import (ArchiveRefused, archive_quarter, list_quarters, load_quarter, manifest,
-                              previous_quarter)
 from pipeline.contract import ALL_TABLES, read_csv
-from pipeline.diff import diff_tables
 from pipeline.errors import InputError
-from pipeline.quarter import combine
-from truth_tables import load_truth
+from pipeline.quarter.archive import (
+    ArchiveRefused,
+    archive_quarter,
+    list_quarters,
+    load_quarter,
+    manifest,
+    previous_quarter,
+)
+from pipeline.quarter.combine import combine
+from pipeline.quarter.diff import diff_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -114,7 +120,7 @@ import sys
 sys.path[:0] = [{root!r}, {tests!r}]
 from pathlib import Path
 from truth_tables import load_truth
-from pipeline.archive import archive_quarter
+from pipeline.quarter.archive import archive_quarter
 t = load_truth(Path({truth!r}))
 archive_quarter(Path({archive!r}), "2021Q4", t, [Path({source!r})], replace=True)
 print("DONE", flush=True)

@@ -8,12 +8,11 @@ from __future__ import annotations
 import csv
 import os
 import shutil
-import sys
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, run_cli
 from scoring import assert_perfect, score
 

@@ -5,21 +5,20 @@ Each test builds a small Document the way a reader would and is named for the in
 from __future__ import annotations
 
 import re
-
 from typing import Optional
 
 import pandas as pd
 import pytest
 
-from pipeline.card import _box_amounts, project_period
+from pipeline.cards import extract
+from pipeline.cards.itembox import box_amounts, project_period
+from pipeline.cards.segment import report_quarter_in_text, reporting_body
 from pipeline.model import Cell, Document, Table, TextBlock
-from pipeline.normalise import extract
-from pipeline.segment import reporting_body, report_quarter_in_text
 
 
-def warns(d) -> list[str]:
-    """The document's warnings without the ``item N:`` prefix the normaliser adds to an item's warnings."""
-    return [re.sub(r"^item \d+: ", "", w) for w in d.warnings]
+def warns(d: Document) -> list[str]:
+    """The normaliser's warnings on ``d`` without the ``item N:`` prefix it adds to an item's warnings."""
+    return [re.sub(r"^item \d+: ", "", w) for w in extract(d).warnings]
 
 
 def T(rows: list[list[Optional[str]]], page: int = 1,
@@ -50,41 +49,40 @@ def rows(df: pd.DataFrame, *cols: str) -> list[tuple]:
 
 def test_plan_header_with_unknown_bigo_column_is_read() -> None:
     d = doc(TextBlock("□ 연차별 추진계획", 1), T([["단위사업", "2021", "2022", "비고"], ["회의", "6회", "12회", "-"]]))
-    out = extract(d)
+    out = extract(d).tables
     assert rows(out["plan"], "task", "period", "text") == [("회의", "2021", "6회"), ("회의", "2022", "12회")]
 
 
 @pytest.mark.parametrize("label", ["목표", "연차별 추진계획", "세부 과제명"])
 def test_plan_header_with_other_label_words(label: str) -> None:
     d = doc(TextBlock("□ 연차별 추진계획", 1), T([[label, "2021년도", "2022년도"], ["회의", "6회", "12회"]]))
-    assert rows(extract(d)["plan"], "task", "period") == [("회의", "2021"), ("회의", "2022")]
+    assert rows(extract(d).tables["plan"], "task", "period") == [("회의", "2021"), ("회의", "2022")]
 
 
 def test_label_row_above_the_years_is_header() -> None:
     d = doc(TextBlock("□ 연차별 추진계획", 1),
             T([["단위사업", "연차별 추진계획", None], [None, "2021", "2022"], ["회의", "6회", "12회"]],
               spans={(0, 0): (2, 1), (0, 1): (1, 2)}))
-    assert rows(extract(d)["plan"], "task", "period", "text") == [("회의", "2021", "6회"), ("회의", "2022", "12회")]
+    assert rows(extract(d).tables["plan"], "task", "period", "text") == [("회의", "2021", "6회"), ("회의", "2022", "12회")]
 
 
 def test_target_column_before_quarters_is_not_a_label_column() -> None:
     d = doc(TextBlock("□ 2021년 추진실적", 1), T([["구분", "목표", "1분기", "2분기"], ["회의", "6회", "1회", "2회"]]))
-    out = extract(d)
+    out = extract(d).tables
     assert rows(out["performance"], "unit", "task", "period", "text") == [
         ("", "회의", "2021Q1", "1회"), ("", "회의", "2021Q2", "2회")]
 
 
 def test_quarters_without_any_year_warn_instead_of_vanishing() -> None:
     d = doc(TextBlock("□ 추진실적", 1), T([["구분", "목표", "1분기", "2분기"], ["회의", "6회", "1회", "2회"]]))
-    out = extract(d)
-    assert out["performance"].empty
-    assert any("no period columns" in w for w in d.warnings)
+    res = extract(d)
+    assert res.tables["performance"].empty
+    assert any("no period columns" in w for w in res.warnings)
 
 
 def test_budget_table_without_periods_warns() -> None:
     d = doc(TextBlock("□ 연차별 투자수요", 1), T([["구분", "내용"], ["시비", "100"]]))
-    extract(d)
-    assert any("투자수요" in w and "no period columns" in w for w in d.warnings)
+    assert any("투자수요" in w and "no period columns" in w for w in extract(d).warnings)
 
 
 PLAN_RESULT = T([["구분", "2021년", None, "2022년", None], [None, "계획", "실적", "계획", "실적"],
@@ -94,32 +92,32 @@ PLAN_RESULT = T([["구분", "2021년", None, "2022년", None], [None, "계획", 
 
 def test_performance_table_with_plan_and_result_subcolumns_reads_the_results() -> None:
     d = doc(TextBlock("□ 추진실적", 1), PLAN_RESULT)
-    out = extract(d)
+    out = extract(d).tables
     assert rows(out["performance"], "task", "period", "text") == [("회의", "2021", "10회"), ("회의", "2022", "3회")]
     assert warns(d) == []
 
 
 def test_plan_table_with_plan_and_result_subcolumns_reads_the_plan() -> None:
     d = doc(TextBlock("□ 연차별 추진계획", 1), PLAN_RESULT)
-    assert rows(extract(d)["plan"], "task", "period", "text") == [("회의", "2021", "12회"), ("회의", "2022", "12회")]
+    assert rows(extract(d).tables["plan"], "task", "period", "text") == [("회의", "2021", "12회"), ("회의", "2022", "12회")]
 
 
 def test_budget_table_with_repeated_period_columns_warns() -> None:
     d = doc(TextBlock("□ 연차별 투자수요 (단위: 백만원)", 1), T([["구분", "2021", "2021년"], ["시비", "100", "90"]]))
-    out = extract(d)
+    out = extract(d).tables
     assert rows(out["budget"], "fund", "period", "amount_mkrw") == [("city", "2021", 100)]
     assert warns(d) == ["연차별 투자수요: period 2021 heads 2 columns; only the first is read ('2021년' not)"]
 
 
 def test_cumulative_column_is_not_the_total_column() -> None:
     d = doc(TextBlock("□ 추진실적", 1), T([["구분", "’21. 3/4분기", "누계"], ["회의", "2회", "8회"]]))
-    assert rows(extract(d)["performance"], "period", "text") == [("2021Q3", "2회")]
+    assert rows(extract(d).tables["performance"], "period", "text") == [("2021Q3", "2회")]
 
 
 def test_transposed_budget_with_total_column_stays_transposed() -> None:
     d = doc(TextBlock("□ 연차별 투자수요 (단위: 백만원)", 1),
             T([["연도", "계", "국비", "시비"], ["2021", "300", "100", "200"]]))
-    assert rows(extract(d)["budget"], "unit", "fund", "period", "amount_mkrw") == [
+    assert rows(extract(d).tables["budget"], "unit", "fund", "period", "amount_mkrw") == [
         ("", "total", "2021", 300), ("", "national", "2021", 100), ("", "city", "2021", 200)]
 
 
@@ -131,13 +129,13 @@ def test_table_continued_after_note_keeps_its_second_part(note: str) -> None:
             T([["구분", "2021년 3분기", "2021년 4분기"], ["회의", "1회", "2회"]], page=1),
             TextBlock(note, 1),
             T([["구분", "2021년 3분기", "2021년 4분기"], ["교육", "3회", "4회"]], page=2))
-    assert [t for t, _ in rows(extract(d)["performance"], "task", "period")] == ["회의", "회의", "교육", "교육"]
+    assert [t for t, _ in rows(extract(d).tables["performance"], "task", "period")] == ["회의", "회의", "교육", "교육"]
 
 
 def test_heading_bullet_still_closes_the_section() -> None:
     d = doc(TextBlock("□ 추진실적", 1), T([["구분", "2021년 4분기"], ["회의", "1회"]]),
             TextBlock("○ 맞춤형 홍보 실적", 1), T([["구분", "2021년 4분기"], ["홍보", "9회"]]))
-    assert rows(extract(d)["performance"], "task") == [("회의",)]
+    assert rows(extract(d).tables["performance"], "task") == [("회의",)]
 
 
 # ---- 4. money ------------------------------------------------------------------------------------
@@ -149,7 +147,7 @@ def test_eok_table_with_cell_units_and_two_numbers_in_one_cell() -> None:
                ["사업A", "시비", "1.5", "지속", None],
                [None, "구비", "100\n200", "1,000천원", "△1"]],
               spans={(1, 0): (1, 2), (2, 0): (2, 1), (2, 3): (1, 2)}))
-    out = extract(d)
+    out = extract(d).tables
     assert rows(out["budget"], "unit", "fund", "period", "amount_mkrw") == [
         ("", "total", "2021", 1250), ("", "total", "2022", 0), ("사업A", "city", "2021", 150),
         ("사업A", "district", "2022", 1), ("사업A", "district", "2023", -100)]
@@ -169,7 +167,7 @@ PERF_Q3 = [TextBlock("□ 추진실적", 1), T([["구분", "2021년 3분기"], [
 def test_report_quarter_spellings_on_the_cover(head: str) -> None:
     d = doc(*PERF_Q3, head=head)
     assert report_quarter_in_text(d) == "2021Q4"
-    assert extract(d)["items"].loc[0, "report_quarter"] == "2021Q4"
+    assert extract(d).tables["items"].loc[0, "report_quarter"] == "2021Q4"
 
 
 def test_plan_sentences_naming_a_later_quarter_do_not_outvote_the_cover() -> None:
@@ -182,22 +180,23 @@ def test_plan_sentences_naming_a_later_quarter_do_not_outvote_the_cover() -> Non
 
 @pytest.mark.parametrize("title", ["57.『테스트』", "57『테스트』", "57 『테스트』", "57. 테스트"])
 def test_title_spellings(title: str) -> None:
-    items = extract(doc(*PERF_Q3, title=title))["items"]
+    items = extract(doc(*PERF_Q3, title=title)).tables["items"]
     assert (items.loc[0, "item_no"], items.loc[0, "title"]) == (57, "테스트")
 
 
 def test_key_value_box_without_title_is_an_item_with_a_warning() -> None:
     bl = [TextBlock("2021년 4분기 공약사업 추진상황", 1), kv()]
     d = Document("x.pdf", "pdf", bl, [b for b in bl if isinstance(b, Table)], 1)
-    items = extract(d)["items"]
+    res = extract(d)
+    items = res.tables["items"]
     assert len(items) == 1 and items.loc[0, "total_budget_mkrw"] == 1000
-    assert any("no number and title" in w for w in d.warnings)
+    assert any("no number and title" in w for w in res.warnings)
 
 
 def test_number_before_an_amount_is_not_a_title() -> None:
     bl = [TextBlock("1.5억원 증액", 1), kv()]
     d = Document("x.pdf", "pdf", bl, [kv()], 1)
-    assert extract(d, "2021Q4")["items"].loc[0, "item_no"] == 0
+    assert extract(d, "2021Q4").tables["items"].loc[0, "item_no"] == 0
 
 
 # ---- 7. the item row -------------------------------------------------------------------------------
@@ -210,7 +209,7 @@ def test_number_before_an_amount_is_not_a_title() -> None:
     ("12.5억원 (국비 5억원, 시비 7.5억원)", 1250, {"national": 500, "city": 750}),
 ])
 def test_budget_box_shares_combined_funds_and_year_ranges(text: str, total: float, funds: dict) -> None:
-    assert _box_amounts(text) == (total, funds)
+    assert box_amounts(text) == (total, funds)
 
 
 @pytest.mark.parametrize("text, expected", [

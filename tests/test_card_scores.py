@@ -9,16 +9,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from scoring import score as run_score
 
+from pipeline.cards import extract
 from pipeline.contract import CONTRACT_TABLES, to_contract, write_csv
 from pipeline.errors import NoPledgeItem
-from pipeline.normalise import extract
 from pipeline.readers import read_document
-from scoring import score as run_score
+
 
 def score(tools: Path, truth: Path, src: Path, out: Path, *extra: str) -> dict[str, tuple[float, ...]]:
     """Per table (numeric P, numeric R, text P, text R) as score.py prints them, for extract() of ``src``."""
-    tables = extract(read_document(src))
+    tables = extract(read_document(src)).tables
     for name in CONTRACT_TABLES:
         write_csv(out / f"{name}.csv", name, tables[name])
     assert extra == () or (len(extra) == 2 and extra[0] == "--drop-chars"), extra
@@ -49,7 +50,7 @@ def test_seed_scores_exactly(corpus: Path, tools: Path, tmp_path: Path, src: str
 
 
 def _rows(path: Path) -> dict[str, list[list[str]]]:
-    tables = extract(read_document(path))
+    tables = extract(read_document(path)).tables
     out = {}
     for name in CONTRACT_TABLES:
         df = to_contract(name, tables[name]).drop(columns=["source_file", "source_pages"], errors="ignore")
@@ -64,8 +65,8 @@ def test_hwpx_and_hwp_rows_equal_the_pdf_rows(corpus: Path) -> None:
 
 
 def test_hwp_has_no_pages_pdf_has_them(corpus: Path) -> None:
-    hwpx = extract(read_document(corpus / "cards/seed57-2021Q4.hwpx"))
-    pdf = extract(read_document(corpus / "cards/seed57-2021Q4.lo.pdf"))
+    hwpx = extract(read_document(corpus / "cards/seed57-2021Q4.hwpx")).tables
+    pdf = extract(read_document(corpus / "cards/seed57-2021Q4.lo.pdf")).tables
     assert hwpx["items"].loc[0, "source_pages"] == ""
     assert pdf["items"].loc[0, "source_pages"] == "1-2"
     assert pdf["items"].loc[0, "source_file"] == "seed57-2021Q4.lo.pdf"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from lxml import etree
 from markupsafe import Markup
 
-from pipeline import charts
+from pipeline.outputs import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 

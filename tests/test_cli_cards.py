@@ -10,7 +10,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
 from scoring import assert_perfect, score
 

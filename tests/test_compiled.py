@@ -5,11 +5,10 @@ import json
 from pathlib import Path
 
 import pytest
-
-from pipeline.normalise import extract
-from pipeline.readers import read_document
-
 from test_card_scores import score  # noqa: E402  (sibling test module; pytest puts tests/ on sys.path)
+
+from pipeline.cards import extract
+from pipeline.readers import read_document
 
 CASES = [
     ("compiled/hanbit-2023Q2.lo.pdf", "compiled/hanbit-2023Q2.truth.json"),
@@ -29,7 +28,7 @@ def test_compiled_scores(corpus: Path, tools: Path, tmp_path: Path, src: str, tr
 @pytest.mark.parametrize("src, truth", CASES, ids=[s for s, _ in CASES])
 def test_compiled_items_and_pages(corpus: Path, src: str, truth: str) -> None:
     want = json.loads((corpus / truth).read_text(encoding="utf-8"))
-    items = extract(read_document(corpus / src))["items"]
+    items = extract(read_document(corpus / src)).tables["items"]
     pages = {str(r.item_no): r.source_pages for r in items.itertuples()}
     assert pages == want["sources"][Path(src).name]
     assert set(items["report_quarter"]) == {want["report_quarter"]}
@@ -38,5 +37,4 @@ def test_compiled_items_and_pages(corpus: Path, src: str, truth: str) -> None:
 @pytest.mark.parametrize("src, truth", CASES, ids=[s for s, _ in CASES])
 def test_compiled_toc_agrees_with_items(corpus: Path, src: str, truth: str) -> None:
     doc = read_document(corpus / src)
-    extract(doc)
-    assert not [w for w in doc.warnings if "목차" in w]
+    assert not [w for w in extract(doc).warnings if "목차" in w]

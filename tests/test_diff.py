@@ -6,10 +6,10 @@ import sys
 
 import pandas as pd
 import pytest
+from truth_tables import load_truth
 
 from pipeline.contract import DIFF, read_csv, write_csv
-from pipeline.diff import diff_tables, is_restatement, load_tables, restatements, write_diff
-from truth_tables import load_truth
+from pipeline.quarter.diff import diff_tables, is_restatement, load_tables, restatements, write_diff
 
 PAIRS = [
     ("cards/seed57-2021Q3", "cards/seed57-2021Q4", "cards/seed57-2021Q3_to_2021Q4.expected_diff.json"),
@@ -104,7 +104,8 @@ def test_restatements_of_the_hanbit_pair_are_the_changed_2023Q1_figure(corpus):
 
 def test_one_changed_amount_gives_exactly_one_changed_row(corpus):
     """Property: change any single budget figure and the diff names that key and nothing else."""
-    from hypothesis import given, settings, strategies as st
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
 
     base = load_truth(corpus / "compiled/hanbit-2023Q2.truth.json")
     n = len(base["budget"])

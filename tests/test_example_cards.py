@@ -22,6 +22,7 @@ import build_example as be  # noqa: E402
 import make_compiled as mc  # noqa: E402
 
 from pipeline.errors import InputError  # noqa: E402
+from pipeline.resources import EXAMPLES  # noqa: E402
 
 QUARTERS = ("2021Q3", "2021Q4")
 
@@ -66,15 +67,15 @@ def rebuilt(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("quarter", QUARTERS)
 def test_committed_example_pdf_is_what_the_build_script_makes(quarter: str, rebuilt: Path) -> None:
-    committed = ROOT / "examples" / f"seed57-{quarter}.pdf"
+    committed = EXAMPLES / f"seed57-{quarter}.pdf"
     assert committed.is_file(), "run scripts/build_example.py and commit examples/*.pdf"
     assert _page_texts(rebuilt / committed.name) == _page_texts(committed)
 
 
 @pytest.mark.parametrize("quarter", QUARTERS)
 def test_every_printed_cell_reads_back_from_the_example_pdf(quarter: str) -> None:
-    card = be.load_card(ROOT / "examples" / f"seed57-{quarter}.json")
-    found = _pdf_tables(ROOT / "examples" / f"seed57-{quarter}.pdf")
+    card = be.load_card(EXAMPLES / f"seed57-{quarter}.json")
+    found = _pdf_tables(EXAMPLES / f"seed57-{quarter}.pdf")
     wanted = _json_tables(card)
     assert len(found) == len(wanted), "each printed table is one ruled grid, none split or merged"
     for block, grid in zip(wanted, found):
@@ -86,7 +87,7 @@ def test_every_printed_cell_reads_back_from_the_example_pdf(quarter: str) -> Non
 
 @pytest.mark.parametrize("quarter", QUARTERS)
 def test_every_page_of_the_example_has_ruled_tables(quarter: str) -> None:
-    with pdfplumber.open(ROOT / "examples" / f"seed57-{quarter}.pdf") as pdf:
+    with pdfplumber.open(EXAMPLES / f"seed57-{quarter}.pdf") as pdf:
         assert len(pdf.pages) == 2
         for page in pdf.pages:
             assert page.find_tables(), f"page {page.page_number} has no ruled grid"
@@ -95,7 +96,7 @@ def test_every_page_of_the_example_has_ruled_tables(quarter: str) -> None:
 @pytest.mark.parametrize("quarter", QUARTERS)
 def test_example_pdf_carries_every_figure_of_the_truth(quarter: str, corpus: Path) -> None:
     truth = json.loads((corpus / "cards" / f"seed57-{quarter}.truth.json").read_text(encoding="utf-8"))
-    pdf_path = ROOT / "examples" / f"seed57-{quarter}.pdf"
+    pdf_path = EXAMPLES / f"seed57-{quarter}.pdf"
     cells = {"".join(_lines(c)) for grid in _pdf_tables(pdf_path) for row in grid for c in row if c}
     text = re.sub(r"\s+", "", "".join(_page_texts(pdf_path)))
     missing = []
@@ -127,7 +128,7 @@ def test_example_pdf_carries_every_figure_of_the_truth(quarter: str, corpus: Pat
 @pytest.mark.parametrize("quarter", QUARTERS)
 def test_row_count_rule_of_the_compiled_builder_matches_the_truth(quarter: str, corpus: Path) -> None:
     truth = json.loads((corpus / "cards" / f"seed57-{quarter}.truth.json").read_text(encoding="utf-8"))
-    card = be.load_card(ROOT / "examples" / f"seed57-{quarter}.json")
+    card = be.load_card(EXAMPLES / f"seed57-{quarter}.json")
     assert mc.contract_row_counts(card) == {k: len(truth[k]) for k in ("budget", "plan", "performance")}
 
 
@@ -135,7 +136,7 @@ def test_q3_and_q4_examples_differ_exactly_where_the_expected_diff_says(corpus: 
     """2 집행액 figures, one restated 2분기 figure, 7 newly filled 4분기 cells."""
     expected = json.loads((corpus / "cards" / "seed57-2021Q3_to_2021Q4.expected_diff.json").read_text("utf-8"))
     counts = expected["counts"]
-    q3, q4 = (be.load_card(ROOT / "examples" / f"seed57-{q}.json") for q in QUARTERS)
+    q3, q4 = (be.load_card(EXAMPLES / f"seed57-{q}.json") for q in QUARTERS)
     changed = [
         (b3["role"], c3, c4)
         for b3, b4 in zip(_json_tables(q3), _json_tables(q4))
@@ -160,7 +161,7 @@ def test_a_broken_printed_card_is_one_clear_input_error(tmp_path: Path) -> None:
     bad.write_text(json.dumps({"format": "something-else"}), encoding="utf-8")
     with pytest.raises(InputError):
         be.load_card(bad)
-    card = json.loads((ROOT / "examples" / "seed57-2021Q4.json").read_text(encoding="utf-8"))
+    card = json.loads((EXAMPLES / "seed57-2021Q4.json").read_text(encoding="utf-8"))
     card["blocks"][0]["widths"] = ["12%; background: url(http://example.com/x)", 88]
     bad.write_text(json.dumps(card, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(InputError):
@@ -168,16 +169,16 @@ def test_a_broken_printed_card_is_one_clear_input_error(tmp_path: Path) -> None:
 
 
 def test_card_text_is_escaped_not_markup() -> None:
-    card = be.load_card(ROOT / "examples" / "seed57-2021Q4.json")
+    card = be.load_card(EXAMPLES / "seed57-2021Q4.json")
     card["title"] = card["blocks"][0]["rows"][0][1]["t"] = '<img src="file:///etc/passwd">'
     html = be.render_html("cards.html.j2", cards=[card], doc_title="x")
     assert "<img" not in html and "&lt;img" in html
 
 
 def test_card_rendering_loads_only_the_shipped_stylesheets_and_fonts() -> None:
-    from pipeline.fetcher import AssetFetcher
+    from pipeline.outputs.fetcher import AssetFetcher
 
-    card = be.load_card(ROOT / "examples" / "seed57-2021Q4.json")
+    card = be.load_card(EXAMPLES / "seed57-2021Q4.json")
     fetcher = AssetFetcher(be.TEMPLATES)
     html = be.render_html("cards.html.j2", cards=[card], doc_title="x")
     be.html_document(html, fetcher).render()

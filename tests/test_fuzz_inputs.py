@@ -12,8 +12,7 @@ import re
 import zipfile
 from pathlib import Path
 
-
-from pipeline.batch import process_files
+from pipeline.run.batch import process_files
 
 SEED = 20261126
 N_MUTANTS = 300

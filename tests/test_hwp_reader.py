@@ -8,13 +8,13 @@ import zlib
 from pathlib import Path
 
 import pytest
+from test_hwpx_reader import compare_with_expected
 
 from pipeline.errors import InputError
 from pipeline.model import Table
-from pipeline.readers.hwp import read_hwp
-from pipeline.readers.hwpx import read_hwpx
-from pipeline.readers.limits import Budget, inflate_raw
-from test_hwpx_reader import compare_with_expected
+from pipeline.readers.hancom.hwp import read_hwp
+from pipeline.readers.hancom.hwpx import read_hwpx
+from pipeline.readers.hancom.limits import Budget, inflate_raw
 
 PAIRS = [
     "fdi_2024q1_press",

@@ -17,8 +17,8 @@ import pytest
 
 from pipeline.errors import InputError
 from pipeline.model import Table
-from pipeline.readers.hwp_text import clean
-from pipeline.readers.hwpx import read_hwpx
+from pipeline.readers.hancom.blocks import clean
+from pipeline.readers.hancom.hwpx import read_hwpx
 
 # The expected texts keep Hancom's private-use glyphs and omit 글자 겹치기 (compose) text;
 # we map the first to real bullets and render framed two-digit numbers as ⑩…㊿ / ❶…❾.

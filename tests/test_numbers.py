@@ -4,9 +4,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from pipeline.numbers import amount_with_unit, is_blank, money_scale, parse_measure, parse_money
+from pipeline.cards.numbers import amount_with_unit, money_scale, parse_measure, parse_money, prints_nothing
 
 
 @pytest.mark.parametrize(
@@ -34,7 +35,7 @@ def test_measure(text: str, value: object, measure: str) -> None:
 
 @pytest.mark.parametrize("text", ["-", "–", "—", "", "  ", None])
 def test_dash_and_blank_are_nothing(text: str | None) -> None:
-    assert is_blank(text) and parse_money(text) is None
+    assert prints_nothing(text) and parse_money(text) is None
 
 
 def test_money() -> None:
@@ -98,7 +99,7 @@ def test_more_unit_notes() -> None:
 
 
 def test_hangul_eu_used_as_a_dash_is_blank() -> None:
-    assert is_blank("ㅡ") and parse_money("ㅡ") is None
+    assert prints_nothing("ㅡ") and parse_money("ㅡ") is None
 
 
 @pytest.mark.parametrize("text", ["3만명", "1만", "1억", "2천명"])

@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, run_cli
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -84,7 +83,7 @@ def test_second_run_is_served_from_the_cache(built: dict[int, Path], tmp_path: P
 
 def test_page_split_reads_equal_whole_reads(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Force the page split on 2-page cards: same rows as one whole read; a scan still says it has no text."""
-    from pipeline import batch
+    from pipeline.run import batch
 
     cards = [corpus / "cards" / "seed57-2021Q4.lo.pdf", corpus / "cards" / "seed57-2021Q4.chrome.pdf"]
     whole = [batch.process_files([c], jobs=1, cache_dir=None, progress=False)[0] for c in cards]

@@ -12,9 +12,9 @@ from lxml import etree
 
 from pipeline.errors import InputError
 from pipeline.model import Document, Table, TextBlock
-from pipeline.readers.pdf import read_pdf
-from pipeline.readers.pdf_grid import find_grids, segments_from_objects
-from pipeline.readers.pdf_text import block_text, dedupe
+from pipeline.readers.pdf.grid import find_grids, segments_from_objects
+from pipeline.readers.pdf.reader import read_pdf
+from pipeline.readers.pdf.text import block_text, dedupe
 
 Shape = tuple[int, int, tuple[tuple[int, int, int, int], ...]]
 

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from pipeline.periods import make, parse, parse_quarter_code, quarters_in_line
+from pipeline.cards.periods import make, parse, parse_quarter_code, quarters_in_line
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.batch import normalise_document, read_part, run_tasks
 from pipeline.model import Document
+from pipeline.run.batch import normalise_document, read_part
+from pipeline.run.workers import run_tasks
 
 
 def _check_and_normalise(path: Path) -> str:

@@ -11,11 +11,14 @@ import pandas as pd
 import pdfplumber
 import pytest
 from lxml import html as lxml_html
+from truth_tables import tables_from_truth
 
 from pipeline.contract import DIFF
-from pipeline.fetcher import TEMPLATES, AssetFetcher, RefusedURL
-from pipeline.report import (diff_view, fmt_num, missing_glyphs, render_diff, render_report,
-                             tables_from_truth, tasks_view)
+from pipeline.outputs.diffview import diff_view
+from pipeline.outputs.fetcher import AssetFetcher, RefusedURL
+from pipeline.outputs.render import missing_glyphs, render_diff, render_report
+from pipeline.outputs.view import fmt_num, tasks_view
+from pipeline.resources import TEMPLATES
 
 CASES = {
     "seed": ("cards/seed57-2021Q4.truth.json", "seed57-2021Q4.lo.pdf", "2021Q4", None),
@@ -265,8 +268,9 @@ def test_strings_from_csv_work_like_numbers(corpus: Path, tmp_path: Path) -> Non
     # Tables read back with contract.read_csv are all strings; the report must print the same figures.
     tables = tables_from_truth(corpus / "cards/seed57-2021Q4.truth.json")
     as_str = {k: v.astype(object).where(v.notna(), "").astype(str) for k, v in tables.items()}
-    from pipeline.report import report_view
     from datetime import date
+
+    from pipeline.outputs.view import report_view
     a = report_view(tables, quarter="2021Q4", body=None, generated=date(2022, 1, 5))
     b = report_view(as_str, quarter="2021Q4", body=None, generated=date(2022, 1, 5))
     assert a["items"][0]["budget"]["rows"] == b["items"][0]["budget"]["rows"]

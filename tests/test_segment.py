@@ -9,9 +9,9 @@ from typing import Optional, Union
 
 import pytest
 
+from pipeline.cards import extract
 from pipeline.errors import InputError, NoPledgeItem
 from pipeline.model import Cell, Document, Table, TextBlock
-from pipeline.normalise import extract
 
 Spec = Union[str, tuple[str, int, int]]
 
@@ -55,7 +55,7 @@ PERF = [TextBlock("□ 추진실적"), tbl([[("구분", 2, 1), ("’23", 1, 4)],
 
 
 def test_title_line_and_key_value_box() -> None:
-    items = extract(doc(card(*PERF)))["items"]
+    items = extract(doc(card(*PERF))).tables["items"]
     row = items.iloc[0]
     assert (row.item_no, row.title) == (7, "테스트 사업")
     assert (row.total_budget_mkrw, row.total_city_mkrw, row.total_district_mkrw, row.total_national_mkrw) == (300, 100, 200, 0)
@@ -64,13 +64,13 @@ def test_title_line_and_key_value_box() -> None:
 
 
 def test_report_quarter_from_latest_performance_figure() -> None:
-    out = extract(doc(card(*PERF)))
+    out = extract(doc(card(*PERF))).tables
     assert set(out["performance"]["period"]) == {"2023Q1", "2023Q2"}  # blank and '-' give no row
     assert out["items"].loc[0, "report_quarter"] == "2023Q2"
 
 
 def test_report_quarter_from_header_line_wins_over_figures_and_argument() -> None:
-    out = extract(doc([TextBlock("한빛구 공약사업 추진상황 (2023년 3분기)"), *card(*PERF)]), quarter="2022Q1")
+    out = extract(doc([TextBlock("한빛구 공약사업 추진상황 (2023년 3분기)"), *card(*PERF)]), quarter="2022Q1").tables
     assert out["items"].loc[0, "report_quarter"] == "2023Q3"
 
 
@@ -78,7 +78,7 @@ def test_single_card_without_any_quarter_is_an_error_not_a_guess() -> None:
     plan = [TextBlock("□ 연차별 추진계획"), tbl([["구분", "’23", "’24"], ["점검", "2회", "3회"]])]
     with pytest.raises(InputError, match="quarter"):
         extract(doc(card(*plan)))
-    assert extract(doc(card(*plan)), quarter="2023Q4")["plan"].loc[0, "report_quarter"] == "2023Q4"
+    assert extract(doc(card(*plan)), quarter="2023Q4").tables["plan"].loc[0, "report_quarter"] == "2023Q4"
 
 
 def test_no_key_value_box_means_no_pledge_item() -> None:
@@ -90,7 +90,7 @@ def test_no_key_value_box_means_no_pledge_item() -> None:
 
 def test_non_contract_tables_give_no_rows() -> None:
     promo = [TextBlock("○ 맞춤형 홍보 실적"), tbl([["구 분", "홍보수단", "’23"], ["SNS", "카카오톡", "3회"]])]
-    out = extract(doc(card(*PERF, *promo)))
+    out = extract(doc(card(*PERF, *promo))).tables
     assert len(out["performance"]) == 2 and len(out["plan"]) == 0
 
 
@@ -102,7 +102,7 @@ def test_plan_labels_units_and_spans() -> None:
         [("발굴시스템\n\n강      화", 1, 2), "-", "1,381"],  # task spanning two label columns
         [("모니터링(컨설팅)", 1, 2), "모니터링", "시구합동\n모니터링 1회", "38.5%"],
     ])
-    out = extract(doc(card(TextBlock("□ 연차별 추진계획"), plan)), quarter="2023Q1")["plan"]
+    out = extract(doc(card(TextBlock("□ 연차별 추진계획"), plan)), quarter="2023Q1").tables["plan"]
     got = {(r.unit, r.task, r.period): (r.text, r.value, r.measure) for r in out.itertuples()}
     assert got == {
         ("민관협력 > 민관 거버넌스", "연석회의", "2022H2"): ("6회", 6, "회"),
@@ -125,7 +125,7 @@ def test_budget_total_row_subtotals_funds_and_thousand_won() -> None:
     ])
     blocks = [TextBlock("□ 연차별 투자계획"), TextBlock("(단위: 천원)"), plan,
               TextBlock("□ 연차별 집행액 (단위: 억원)"), tbl([["단위사업", "계", "’22"], ["허브 조성", "1.5", "1.5"], ["합 계", "1.5", "1.5"]])]
-    out = extract(doc(card(*blocks)), quarter="2023Q1")["budget"]
+    out = extract(doc(card(*blocks)), quarter="2023Q1").tables["budget"]
     got = {(r.unit, r.kind, r.fund, r.period): r.amount_mkrw for r in out.itertuples()}
     assert got == {
         ("", "plan", "total", "total"): 1284.65, ("", "plan", "total", "2022"): 126.457, ("", "plan", "total", "2023"): 0,
@@ -139,7 +139,7 @@ def test_budget_total_row_subtotals_funds_and_thousand_won() -> None:
 
 def test_transposed_budget_years_as_rows() -> None:
     t = tbl([["연도", "국비", "시비", "계"], ["’22", "10", "20", "30"], ["’23", "-", "5", "5"]])
-    out = extract(doc(card(TextBlock("□ 연차별 투자수요"), t)), quarter="2023Q1")["budget"]
+    out = extract(doc(card(TextBlock("□ 연차별 투자수요"), t)), quarter="2023Q1").tables["budget"]
     got = {(r.unit, r.fund, r.period): r.amount_mkrw for r in out.itertuples()}
     assert got == {("", "national", "2022"): 10, ("", "city", "2022"): 20, ("", "total", "2022"): 30,
                    ("", "city", "2023"): 5, ("", "total", "2023"): 5}
@@ -153,7 +153,7 @@ def test_table_continued_with_repeated_header_and_split_row_and_split_vertical_l
     p2 = tbl([*HEAD, [("력", 2, 1), "", "마을모임 지원", ""], ["운영위원회", "3회", "-"]], page=2)
     blocks = card(TextBlock("□ 추진실적", page=1), p1, TextBlock("- 1 -", page=1),
                   TextBlock("공약사업 추진상황", page=2), p2, page=1)
-    out = extract(doc(blocks, fmt="pdf", pages=2))
+    out = extract(doc(blocks, fmt="pdf", pages=2)).tables
     perf = out["performance"]
     got = {(r.unit, r.task, r.period): r.text for r in perf.itertuples()}
     assert got == {
@@ -169,7 +169,7 @@ def test_table_continued_without_header_carries_outer_label() -> None:
     p1 = tbl([*HEAD, [("창\n업", 2, 1), "상담", "1건", "2건"], ["멘토링", "3회", "4회"]], page=3)
     p2 = tbl([[("", 1, 1), "아카데미", "1기", "-"], [("네트워킹", 1, 2), "5건", ""]], page=4)
     blocks = card(TextBlock("□ 추진실적", page=3), p1, p2, page=3)
-    perf = extract(doc(blocks, fmt="pdf", pages=4))["performance"]
+    perf = extract(doc(blocks, fmt="pdf", pages=4)).tables["performance"]
     got = {(r.unit, r.task, r.period): r.text for r in perf.itertuples()}
     assert got[("창업", "아카데미", "2023Q1")] == "1기"
     assert got[("", "네트워킹", "2023Q1")] == "5건"
@@ -183,7 +183,7 @@ def test_items_of_a_compiled_report_and_their_pages() -> None:
               TextBlock("공약사업 추진상황 (2023년 2분기)", page=4),
               *card(TextBlock("□ 추진실적", page=4), tbl([["구분", "’23.1분기"], ["점검", "2회"]], page=4), no="19",
                     title="한빛천 맨발 황톳길 조성", page=4)]
-    out = extract(doc(blocks, fmt="pdf", pages=4))
+    out = extract(doc(blocks, fmt="pdf", pages=4)).tables
     items = out["items"]
     assert list(items["item_no"]) == [4, 19]
     assert list(items["source_pages"]) == ["2-3", "4"]
@@ -195,16 +195,15 @@ def test_items_of_a_compiled_report_and_their_pages() -> None:
 def test_toc_cross_check_warns_about_a_missed_item() -> None:
     toc = [TextBlock("목 차", page=1), tbl([["번호", "공약사업명", "쪽"], ["7", "테스트 사업", "2"], ["9", "없는 사업", "3"]], page=1)]
     d = doc([*toc, *card(*PERF, page=2)], fmt="pdf", pages=3)
-    extract(d)
-    assert d.warnings == ["목차 lists item 9 but no card for it was found"]
-    assert len(extract(d)["items"]) == 1  # the 목차 never invents an item
+    assert extract(d).warnings == ["목차 lists item 9 but no card for it was found"]
+    assert len(extract(d).tables["items"]) == 1  # the 목차 never invents an item
 
 
 # ----------------------------------------------------------------------------- reporting body (cover / header)
 
 def test_reporting_body_from_running_header_and_cover() -> None:
+    from pipeline.cards.segment import reporting_body
     from pipeline.model import Document, TextBlock
-    from pipeline.segment import reporting_body
 
     def doc(*lines: str) -> Document:
         return Document(source="x.pdf", format="pdf", blocks=[TextBlock(text=t, page=1) for t in lines])

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from pipeline.textclean import clean, fold
+from pipeline.cards.textclean import clean, fold
 
 
 @pytest.mark.parametrize(

@@ -5,10 +5,11 @@ import json
 
 import pandas as pd
 import pytest
-
-from pipeline.contract import FINDINGS
-from pipeline.validate import check, fmt, num
 from truth_tables import load_truth
+
+from pipeline.checks import check
+from pipeline.checks.findings import fmt, num
+from pipeline.contract import FINDINGS
 
 
 def _set(df: pd.DataFrame, value: object, col: str, **key: object) -> pd.DataFrame:
@@ -187,14 +188,15 @@ def test_location_from_extractor_provenance_names_and_page_lists(corpus):
 
 
 def test_every_check_code_has_a_korean_name(corpus):
-    from pipeline.validate import CHECK_NAMES
+    from pipeline.checks import CHECK_NAMES
     t = load_truth(corpus / "bad/arith-wrong.truth.json")
     assert set(check(t)["check"]) <= set(CHECK_NAMES)
 
 
 def test_odd_tables_never_raise():
     """Whatever a half-recognised card gives, the validator reports or stays silent; it never crashes."""
-    from hypothesis import given, settings, strategies as st
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
 
     cell = st.one_of(st.none(), st.integers(-10, 10_000), st.floats(allow_nan=True, allow_infinity=False),
                      st.sampled_from(["", "-", "2,720", "x", "total", "2020", "2018H1", "2021Q4", "계"]))

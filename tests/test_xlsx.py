@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
-
-from pipeline.archive import archive_quarter
-from pipeline.contract import CONTRACT_TABLES, read_csv
-from pipeline.diff import diff_tables
-from pipeline.xlsx import HEADERS, SHEETS, read_xlsx, write_xlsx
 from truth_tables import load_truth
+
+from pipeline.contract import CONTRACT_TABLES, read_csv
+from pipeline.outputs.xlsx import HEADERS, SHEETS, read_xlsx, write_xlsx
+from pipeline.quarter.archive import archive_quarter
+from pipeline.quarter.diff import diff_tables
 
 
 def test_injection_hyperlink_cell_stays_a_string_cell(corpus, tmp_path):

@@ -1,7 +1,9 @@
-"""Pick the reader from the file's bytes, not its name, and return the one document model.
+"""The readers: pick the backend from the file's bytes, not its name, and return the one document model.
 
 A department that renames an ``.hwp`` to ``.pdf`` (or the reverse) still gets
-its card read; a file that is none of our formats gets one clear line.
+its card read; a file that is none of our formats gets one clear line.  Formats
+are a registry (``BACKENDS``), so a new format is one backend class, not a new
+branch in every caller.
 """
 from __future__ import annotations
 
@@ -9,13 +11,18 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Document
+from .base import Backend, Format
+from .hancom import HwpBackend, HwpxBackend
+from .pdf import PdfBackend
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 HWP3_MAGIC = b"HWP Document File V3"
 
+# In the order they are tried; each backend recognises its own magic bytes.
+BACKENDS: dict[Format, Backend] = {b.format: b for b in (PdfBackend(), HwpBackend(), HwpxBackend())}
 
-def sniff(path: Path) -> str:
-    """'pdf' | 'hwp' | 'hwpx' from the first bytes; InputError for anything else."""
+
+def sniff(path: Path) -> Format:
+    """The file's format from its first bytes; InputError for anything we do not read."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -29,29 +36,23 @@ def sniff(path: Path) -> str:
         raise InputError("cannot read the file (permission denied)") from None
     if size == 0:
         raise InputError("empty file (0 bytes)")
-    if b"%PDF-" in head:
-        return "pdf"
-    if head.startswith(OLE_MAGIC):
-        return "hwp"
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return "hwpx"
+    for fmt, backend in BACKENDS.items():
+        if backend.accepts(head):
+            return fmt
     if head.startswith(HWP3_MAGIC):
         raise InputError("file is HWP 3.x, which is not supported — save it as HWP 5.0/HWPX or PDF in 한글")
     raise InputError("not a PDF, HWP 5.0 or HWPX file (unrecognised content) — submit the card as PDF, HWP or HWPX")
 
 
+def backend_for(path: Path) -> Backend:
+    """The backend that reads this file (InputError when none does)."""
+    return BACKENDS[sniff(path)]
+
+
 def read_document(path: str | Path) -> Document:
     """Read any supported input into a Document; InputError for what the user must fix."""
     path = Path(path)
-    fmt = sniff(path)
-    if fmt == "pdf":
-        from .pdf import read_pdf
+    return backend_for(path).read(path)
 
-        return read_pdf(path)
-    if fmt == "hwp":
-        from .hwp import read_hwp
 
-        return read_hwp(path)
-    from .hwpx import read_hwpx
-
-    return read_hwpx(path)
+__all__ = ["BACKENDS", "Backend", "Format", "backend_for", "read_document", "sniff"]

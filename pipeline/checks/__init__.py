@@ -1,0 +1,108 @@
+"""Findings: what the card's own arithmetic and form say is wrong (CONTRACT.md, findings.csv).
+
+The contract tables hold figures exactly as printed — a validator never
+"corrects" them — so a printing error survives into the CSVs and the only place
+it is caught is here.  Every check compares a printed figure with what the other
+printed figures of the same card say it should be.
+
+Two rules keep the list worth reading:
+- no false alarms from legitimate layouts: a check runs only when the card prints
+  everything it needs (a table without 국비 rows says nothing about the 국비 box;
+  an 집행액 table with only a unit total is compared with that unit's total;
+  예산확보액 is compared with the year's total, not with 시비 + 구비, because it may
+  include 국비/기타);
+- one printing error, as few findings as the arithmetic allows: cross-table checks
+  (box vs table, 예산확보액, 집행액) accept *any* way the table's own figures give
+  the value, so an error inside a table is reported once by the in-table checks and
+  not again by every check that reads that table.
+
+Money is compared with a tolerance of 0.0005 백만원 because 천원 tables become
+fractions of 백만원.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from ..contract import FINDINGS, item_key
+from .findings import Findings, text
+from .matrix import matrices
+from .rules import (
+    check_box,
+    check_executed,
+    check_periods,
+    check_secured,
+    check_total_columns,
+    check_total_rows,
+    rows_by_item,
+)
+
+# The `check` codes of findings.csv and what each means to a reader of the report.
+CHECK_NAMES = {
+    "total_budget_sum": "총사업비 = 국비 + 시비 + 구비 + 기타",
+    "box_fund_vs_plan": "총사업비(재원별) = 연차별 투자수요 계",
+    "total_column": "계 열 = 연도별 합계",
+    "total_row": "계·소계 행 = 재원별·단위사업별 합계",
+    "secured_vs_plan": "예산확보액 = 그 해 투자수요 계",
+    "executed_over_plan": "집행액 ≤ 투자수요",
+    "period_outside_term": "사업기간 밖의 연도",
+}
+
+
+def check(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Findings (FINDINGS columns) for the contract tables of one or more items; empty when all adds up."""
+    items = tables.get("items")
+    budget = tables.get("budget")
+    grids = matrices(budget) if budget is not None else {}
+    quarter_of: dict[str, str] = {}
+    item_rows: dict[str, dict] = {}
+    if items is not None and len(items):
+        for r in items.to_dict("records"):
+            k = item_key(r.get("item_no"))
+            item_rows.setdefault(k, r)
+            quarter_of.setdefault(k, text(r.get("report_quarter")))
+    for name in ("budget", "plan", "performance"):
+        df = tables.get(name)
+        if df is not None and len(df) and {"report_quarter", "item_no"} <= set(df.columns):
+            for k, q in zip(df["item_no"].map(item_key), df["report_quarter"].map(text)):
+                quarter_of.setdefault(k, q)
+    out = Findings(quarter_of)
+    by_item = rows_by_item(tables)
+    all_items = list(item_rows) + [k for (k, _) in grids if k not in item_rows]
+    seen: set[str] = set()
+    for item in all_items:
+        if item in seen:
+            continue
+        seen.add(item)
+        plan = grids.get((item, "plan"))
+        exe = grids.get((item, "executed"))
+        row = item_rows.get(item)
+        if row is not None:
+            check_box(item, row, plan, out)
+            check_secured(item, row, plan, out)
+        for g in (plan, exe):
+            if g is not None:
+                check_total_columns(item, g, out)
+                check_total_rows(item, g, out)
+        if exe is not None:
+            check_executed(item, exe, plan, out)
+        if row is not None:
+            check_periods(item, row, by_item.get(item, {}), out)
+    return pd.DataFrame(out.rows, columns=FINDINGS)
+
+
+WARNING_CHECK = "extraction_warning"
+
+
+def warning_findings(tables: dict[str, pd.DataFrame], warnings: list[str]) -> pd.DataFrame:
+    """What the reader or normaliser could not read cleanly (a cell that is not an amount, a 목차 line with no
+    card…) as ``info`` findings, so it reaches the officer instead of vanishing with the worker."""
+    items = tables.get("items")
+    rq = str(items["report_quarter"].iloc[0]) if items is not None and len(items) else ""
+    rows = []
+    for w in dict.fromkeys(warnings):  # once each, in order
+        m = re.match(r"item (\d+): ", w)
+        rows.append({"report_quarter": rq, "item_no": int(m.group(1)) if m else None, "check": WARNING_CHECK,
+                     "severity": "info", "location": "", "expected": "", "found": "", "message": w})
+    return pd.DataFrame(rows, columns=FINDINGS)

@@ -1,0 +1,2 @@
+"""A reporting quarter: files combined into one quarter (``combine``), archived atomically (``archive``) and
+compared with the quarter before (``diff``)."""

@@ -1,0 +1,115 @@
+"""Bounds on what a reader may inflate, in one place.
+
+HWP streams and HWPX zip members are compressed; a small hostile file can
+declare (or silently produce) gigabytes.  Every inflate goes through these
+helpers, which check the declared size first and then count the bytes actually
+produced, so a lying header cannot get past either check.
+"""
+from __future__ import annotations
+
+import zipfile
+import zlib
+
+from ...errors import InputError
+
+MAX_MEMBER_BYTES = 64 * 1024 * 1024  # one zip member or one HWP stream, inflated
+MAX_TOTAL_BYTES = 256 * 1024 * 1024  # everything one document may inflate
+CHUNK = 1024 * 1024
+
+
+def human_size(n: int) -> str:
+    """'2.3 GB' / '70 MB' for messages a planning officer reads."""
+    if n >= 1_000_000_000:
+        return f"{n / 1_000_000_000:.1f} GB"
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.0f} MB"
+    return f"{n} bytes"
+
+
+def limit_text(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MB"
+
+
+class Budget:
+    """Running total of inflated bytes for one document."""
+
+    def __init__(self, total: int = MAX_TOTAL_BYTES) -> None:
+        self.left = total
+        self.total = total
+
+    def take(self, n: int, what: str) -> None:
+        self.left -= n
+        if self.left < 0:
+            raise InputError(f"{what}: the document inflates to more than {limit_text(self.total)} in total")
+
+
+def read_zip_member(
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    budget: Budget,
+    limit: int = MAX_MEMBER_BYTES,
+    label: str = "HWPX member",
+) -> bytes:
+    """The member's bytes, refused before inflating when declared too big, and while streaming when it lies."""
+    if info.file_size > limit:
+        raise InputError(
+            f"{label} {info.filename} is {human_size(info.file_size)} uncompressed (limit {limit_text(limit)})"
+        )
+    if info.flag_bits & 0x1:
+        raise InputError(f"HWPX is encrypted (member {info.filename} is encrypted) — save it without a password in 한글 and submit again")
+    parts: list[bytes] = []
+    got = 0
+    try:
+        with zf.open(info) as fh:
+            while True:
+                chunk = fh.read(CHUNK)
+                if not chunk:
+                    break
+                got += len(chunk)
+                if got > limit:
+                    raise InputError(
+                        f"{label} {info.filename} inflates past {limit_text(limit)} (declared {human_size(info.file_size)})"
+                    )
+                budget.take(len(chunk), f"{label} {info.filename}")
+                parts.append(chunk)
+    except InputError:
+        raise
+    except Exception as e:  # zipfile: BadZipFile (CRC), zlib.error, EOFError, NotImplementedError (method), ...
+        raise InputError(f"HWPX is damaged: member {info.filename}: {_short(e)}") from None
+    return b"".join(parts)
+
+
+def inflate_raw(data: bytes, budget: Budget, what: str, limit: int = MAX_MEMBER_BYTES) -> bytes:
+    """Raw-deflate ``data`` (HWP streams), never producing more than ``limit`` bytes."""
+    d = zlib.decompressobj(-15)
+    parts: list[bytes] = []
+    got = 0
+    pos = 0
+    try:
+        while pos < len(data) or d.unconsumed_tail:
+            src = d.unconsumed_tail if d.unconsumed_tail else data[pos : pos + CHUNK]
+            if not d.unconsumed_tail:
+                pos += CHUNK
+            out = d.decompress(src, CHUNK)
+            got += len(out)
+            if got > limit:
+                raise InputError(f"HWP stream {what} inflates past {limit_text(limit)}")
+            budget.take(len(out), f"HWP stream {what}")
+            parts.append(out)
+            if d.eof:
+                break
+        tail = d.flush()
+        got += len(tail)
+        if got > limit:
+            raise InputError(f"HWP stream {what} inflates past {limit_text(limit)}")
+        parts.append(tail)
+    except zlib.error as e:
+        raise InputError(f"HWP is damaged: stream {what} does not inflate ({_short(e)})") from None
+    if not d.eof:
+        raise InputError(f"HWP is damaged: stream {what} is truncated")
+    return b"".join(parts)
+
+
+def _short(e: BaseException) -> str:
+    s = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    return s[:120]
