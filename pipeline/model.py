@@ -43,6 +43,8 @@ class Table:
     bbox: Optional[BBox] = None
     # Index (into Document.tables) of the table whose cell holds this one, for nested tables.
     parent: Optional[int] = None
+    continues: Optional[int] = None
+    continued_by: Optional[int] = None
 
     def grid(self) -> list[list[Optional[Cell]]]:
         """Slot matrix where every slot a merged cell covers points to that cell."""

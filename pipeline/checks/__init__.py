@@ -22,10 +22,12 @@ fractions of 백만원.
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 import pandas as pd
 
-from ..contract import FINDINGS, item_key
+from ..contract import FINDINGS, Finding, item_key
+from ..vocab import FUND_LABELS, FUND_PARTS
 from .findings import Findings, text
 from .matrix import matrices
 from .rules import (
@@ -40,7 +42,7 @@ from .rules import (
 
 # The `check` codes of findings.csv and what each means to a reader of the report.
 CHECK_NAMES = {
-    "total_budget_sum": "총사업비 = 국비 + 시비 + 구비 + 기타",
+    "total_budget_sum": "총사업비 = " + " + ".join(FUND_LABELS[f] for f in FUND_PARTS),
     "box_fund_vs_plan": "총사업비(재원별) = 연차별 투자수요 계",
     "total_column": "계 열 = 연도별 합계",
     "total_row": "계·소계 행 = 재원별·단위사업별 합계",
@@ -56,18 +58,20 @@ def check(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     budget = tables.get("budget")
     grids = matrices(budget) if budget is not None else {}
     quarter_of: dict[str, str] = {}
+    source_of: dict[str, str] = {}
     item_rows: dict[str, dict] = {}
     if items is not None and len(items):
         for r in items.to_dict("records"):
             k = item_key(r.get("item_no"))
             item_rows.setdefault(k, r)
             quarter_of.setdefault(k, text(r.get("report_quarter")))
+            source_of.setdefault(k, text(r.get("source_file")))
     for name in ("budget", "plan", "performance"):
         df = tables.get(name)
         if df is not None and len(df) and {"report_quarter", "item_no"} <= set(df.columns):
             for k, q in zip(df["item_no"].map(item_key), df["report_quarter"].map(text)):
                 quarter_of.setdefault(k, q)
-    out = Findings(quarter_of)
+    out = Findings(quarter_of, source_of)
     by_item = rows_by_item(tables)
     all_items = list(item_rows) + [k for (k, _) in grids if k not in item_rows]
     seen: set[str] = set()
@@ -93,16 +97,37 @@ def check(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 WARNING_CHECK = "extraction_warning"
+# A finding of this severity is printed on the console one by one; the others (info) by their count.
+LOUD = ("error", "warning")
 
 
-def warning_findings(tables: dict[str, pd.DataFrame], warnings: list[str]) -> pd.DataFrame:
-    """What the reader or normaliser could not read cleanly (a cell that is not an amount, a 목차 line with no
-    card…) as ``info`` findings, so it reaches the officer instead of vanishing with the worker."""
+def _page_in(message: str) -> Optional[int]:
+    m = re.search(r"\bpage (\d+)", message)
+    return int(m.group(1)) if m else None
+
+
+def findings_frame(tables: dict[str, pd.DataFrame], findings: list[Finding], reader_warnings: list[str],
+                   source_file: str) -> pd.DataFrame:
+    """The normaliser's findings and the reader's warnings as findings.csv rows of one file, once each.
+
+    A reader warning (`page 3: a table could not be closed`) is an ``info`` finding ``extraction_warning``:
+    the reader has no item and no severity to give, the normaliser's findings have both.
+    """
     items = tables.get("items")
     rq = str(items["report_quarter"].iloc[0]) if items is not None and len(items) else ""
-    rows = []
-    for w in dict.fromkeys(warnings):  # once each, in order
-        m = re.match(r"item (\d+): ", w)
-        rows.append({"report_quarter": rq, "item_no": int(m.group(1)) if m else None, "check": WARNING_CHECK,
-                     "severity": "info", "location": "", "expected": "", "found": "", "message": w})
+    if not rq:
+        for name in ("budget", "plan", "performance"):
+            df = tables.get(name)
+            if df is not None and len(df):
+                rq = str(df["report_quarter"].iloc[0])
+                break
+    rows: list[dict] = []
+    seen: set[tuple] = set()
+    every = [Finding(WARNING_CHECK, "info", w, None, _page_in(w)) for w in reader_warnings] + list(findings)
+    for f in every:
+        row = f.row(rq, source_file)
+        key = tuple(str(row[c]) for c in FINDINGS)
+        if key not in seen:
+            seen.add(key)
+            rows.append(row)
     return pd.DataFrame(rows, columns=FINDINGS)

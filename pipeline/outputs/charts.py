@@ -18,8 +18,8 @@ from markupsafe import Markup, escape
 from ..vocab import FUND_LABELS
 
 FONT = "ReportSans, ReportSymbols, sans-serif"
-FUND_COLORS = {"national": "#4e79a7", "city": "#59a14f", "district": "#f28e2b", "other": "#b07aa1",
-               "total": "#7f8c99"}
+FUND_COLORS = {"national": "#4e79a7", "province": "#76b7b2", "city": "#59a14f", "district": "#f28e2b",
+               "county": "#edc948", "other": "#b07aa1", "total": "#7f8c99"}
 EXEC_COLOR = "#2f3e4e"
 BAR_COLOR = "#4e79a7"
 

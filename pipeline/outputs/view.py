@@ -34,10 +34,12 @@ from . import charts
 FUND_ORDER = FUNDS
 ITEM_FIELD_LABELS = {
     "title": "사업명", "status": "추진상황", "category": "사업구분", "total_budget_mkrw": "총사업비",
-    "total_national_mkrw": "총사업비 국비", "total_city_mkrw": "총사업비 시비",
-    "total_district_mkrw": "총사업비 구비", "total_other_mkrw": "총사업비 기타",
-    "secured_year": "예산확보 연도", "secured_budget_mkrw": "예산확보액",
-    "secured_city_mkrw": "예산확보액 시비", "secured_district_mkrw": "예산확보액 구비",
+    "total_national_mkrw": "총사업비 국비", "total_province_mkrw": "총사업비 도비", "total_city_mkrw": "총사업비 시비",
+    "total_district_mkrw": "총사업비 구비", "total_county_mkrw": "총사업비 군비", "total_other_mkrw": "총사업비 기타",
+    "secured_year": "예산확보 연도", "secured_budget_mkrw": "예산확보액", "secured_national_mkrw": "예산확보액 국비",
+    "secured_province_mkrw": "예산확보액 도비", "secured_city_mkrw": "예산확보액 시비",
+    "secured_district_mkrw": "예산확보액 구비", "secured_county_mkrw": "예산확보액 군비",
+    "secured_other_mkrw": "예산확보액 기타",
     "start": "시작", "end": "종료", "final_goal": "최종목표", "lead_department": "주관부서",
     "support_department": "협조부서", "text": "내용", "value": "수치", "measure": "단위",
     "amount_mkrw": "금액",

@@ -38,13 +38,19 @@ HEADERS: dict[str, str] = {
     "category": "사업구분",
     "total_budget_mkrw": "총사업비(백만원)",
     "total_national_mkrw": "총사업비 국비(백만원)",
+    "total_province_mkrw": "총사업비 도비(백만원)",
     "total_city_mkrw": "총사업비 시비(백만원)",
     "total_district_mkrw": "총사업비 구비(백만원)",
+    "total_county_mkrw": "총사업비 군비(백만원)",
     "total_other_mkrw": "총사업비 기타(백만원)",
     "secured_year": "예산확보 연도",
     "secured_budget_mkrw": "예산확보액(백만원)",
+    "secured_national_mkrw": "예산확보 국비(백만원)",
+    "secured_province_mkrw": "예산확보 도비(백만원)",
     "secured_city_mkrw": "예산확보 시비(백만원)",
     "secured_district_mkrw": "예산확보 구비(백만원)",
+    "secured_county_mkrw": "예산확보 군비(백만원)",
+    "secured_other_mkrw": "예산확보 기타(백만원)",
     "start": "사업시작",
     "end": "사업종료",
     "final_goal": "최종목표",
@@ -65,6 +71,7 @@ HEADERS: dict[str, str] = {
     "measure": "단위",
     "check": "검증항목",
     "severity": "수준",
+    "page": "쪽",
     "location": "위치",
     "expected": "맞는 값(계산)",
     "found": "인쇄된 값",
@@ -78,8 +85,10 @@ HEADERS: dict[str, str] = {
 
 # Columns that hold figures; every other column is text, whatever it looks like.
 NUMERIC = {
-    "item_no", "total_budget_mkrw", "total_national_mkrw", "total_city_mkrw", "total_district_mkrw",
-    "total_other_mkrw", "secured_year", "secured_budget_mkrw", "secured_city_mkrw", "secured_district_mkrw",
+    "item_no", "total_budget_mkrw", "total_national_mkrw", "total_province_mkrw", "total_city_mkrw",
+    "total_district_mkrw", "total_county_mkrw", "total_other_mkrw", "secured_year", "secured_budget_mkrw",
+    "secured_national_mkrw", "secured_province_mkrw", "secured_city_mkrw", "secured_district_mkrw",
+    "secured_county_mkrw", "secured_other_mkrw",
     "amount_mkrw", "value",
 }
 # Columns that may hold a figure or a text (findings' expected/found, a diff's before/after).

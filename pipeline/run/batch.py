@@ -52,13 +52,25 @@ class FileResult:
         return f"{self.path}: {self.message}"
 
     def warnings(self) -> list[str]:
-        """What was read but not cleanly (the ``extraction_warning`` findings), for the user's screen."""
-        from ..checks import WARNING_CHECK
+        """The loud findings (errors, warnings) of the file as `severity: message`, for the user's screen."""
+        from ..checks import LOUD
 
         f = self.tables.get("findings") if self.tables else None
         if f is None or not len(f):
             return []
-        return [str(m) for m in f.loc[f["check"] == WARNING_CHECK, "message"]]
+        loud = f[f["severity"].isin(LOUD)]
+        return [f"{sev}: {msg}" for sev, msg in zip(loud["severity"], loud["message"])]
+
+    def info_count(self) -> int:
+        f = self.tables.get("findings") if self.tables else None
+        return int((f["severity"] == "info").sum()) if f is not None and len(f) else 0
+
+    def figures(self) -> Optional[tuple[int, int]]:
+        """(figures read, figures not read) of the file's contract tables; None when not known (old cache)."""
+        f = self.tables.get("figures") if self.tables else None
+        if f is None or not len(f):
+            return None
+        return int(f["read"].iloc[0]), int(f["not_read"].iloc[0])
 
 
 # ----------------------------------------------------------------------------- one file, in a worker
@@ -99,12 +111,13 @@ def join_parts(path: Path, parts: list[Document]) -> Document:
 def normalise_document(doc: Document, quarter: Optional[str]) -> dict[str, pd.DataFrame]:
     """Document → contract tables plus findings; the one format-blind path after the readers."""
     from ..cards import extract
-    from ..checks import check, warning_findings
+    from ..checks import check, findings_frame
 
     result = extract(doc, quarter)
     tables = result.tables
-    warnings = doc.warnings + result.warnings
-    tables["findings"] = pd.concat([check(tables), warning_findings(tables, warnings)], ignore_index=True)
+    parts = [f for f in (check(tables), findings_frame(tables, result.findings, doc.warnings, doc.source)) if len(f)]
+    tables["findings"] = pd.concat(parts, ignore_index=True) if parts else findings_frame(tables, [], [], doc.source)
+    tables["figures"] = pd.DataFrame([{"read": result.figures_read, "not_read": result.figures_unread}])
     return tables
 
 
@@ -160,6 +173,8 @@ def process_files(
         hit = cache.get(digests[i], quarter)
         if hit is not None:
             hit["items"]["source_file"] = p.name  # the same bytes may arrive under another name
+            if "findings" in hit and len(hit["findings"]):
+                hit["findings"]["source_file"] = p.name
             results[i] = FileResult(p, "ok", tables=hit, cached=True)
         else:
             todo.append(i)
@@ -230,8 +245,9 @@ def _join_and_normalise(path: Path, parts: list[Document], quarter: Optional[str
 
 
 def print_outcomes(results: list[FileResult], debug: bool = False) -> int:
-    """One stderr line per failed file (traceback only under --debug), and each warning of the files read;
-    returns how many files failed."""
+    """One stderr line per failed file (traceback only under --debug); for each file read, each error and
+    warning finding by its message (stderr), then one summary line (stdout): the figures read and not read,
+    and the info findings by their count; returns how many files failed."""
     failed = 0
     for r in results:
         if not r.ok:
@@ -241,7 +257,15 @@ def print_outcomes(results: list[FileResult], debug: bool = False) -> int:
                 print(r.detail, file=sys.stderr, flush=True)
         else:
             for w in r.warnings():
-                print(f"{r.path}: warning: {w}", file=sys.stderr, flush=True)
+                print(f"{r.path}: {w}", file=sys.stderr, flush=True)
+            # The file's summary line (stdout: it is not an error): figures read and not read, info by count.
+            fig = r.figures()
+            n_info = r.info_count()
+            parts = [f"figures: {fig[0]:,} read, {fig[1]:,} not read"] if fig is not None else []
+            parts += [f"{n_info} info finding(s)"] if n_info else []
+            if parts:
+                see = " — see findings.csv" if n_info or (fig is not None and fig[1]) else ""
+                print(f"{r.path}: {'; '.join(parts)}{see}", flush=True)
     return failed
 
 
