@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,25 @@ def test_compiled_items_and_pages(corpus: Path, src: str, truth: str) -> None:
 def test_compiled_toc_agrees_with_items(corpus: Path, src: str, truth: str) -> None:
     doc = read_document(corpus / src)
     assert not [w for w in extract(doc).warnings if "목차" in w]
+
+
+@pytest.mark.slow
+def test_hundred_item_report_gives_zero_findings(tmp_path: Path) -> None:
+    """A 204-page report of our own template, its 목차 over three pages: every item found, every figure read,
+    and not one finding (no false 'not in the 목차', no unread cell)."""
+    import sys
+
+    from conftest import ROOT, run_cli
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from make_compiled import make_compiled
+
+    pdf = tmp_path / "c100.pdf"
+    rep = make_compiled(100, pdf, quarter="2023Q2")
+    assert rep.toc_pages == "2-4"
+    proc = run_cli("extract", str(pdf), "--out", str(tmp_path / "out"), "--no-cache", "--jobs", "2", timeout=1800)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip() == ""
+    with open(tmp_path / "out" / "findings.csv", encoding="utf-8-sig") as f:
+        assert f.read().strip().count("\n") == 0  # the header only
+    assert re.search(r"figures: 8,700 read, 0 not read", proc.stdout), proc.stdout
