@@ -209,13 +209,15 @@ def test_every_probe_via_the_command_line_is_one_line_within_bounds(tmp_path: Pa
     assert run.lines == [f"{path}: {p.error or NO_ITEM}" for p, path in zip(PROBES, paths)]  # input order
 
 
-# The probes whose symptom in the issue was a whole run gone wrong (600 s of CPU, gigabytes, a traceback-like
-# "internal error", a recursion failure) also run alone: the exit code and the only line are that file's.
+# Every probe also runs alone (the exit code and the only line are that file's); in `make test` only those whose
+# symptom in the issue was a whole run gone wrong (600 s of CPU, gigabytes, "internal error", a recursion
+# failure), the rest in the slow sweep.
 ALONE = ["hwp-difat-self-loop", "hwp-table-declares-65535", "hwp-20k-entries-chained", "hwpx-row-addr-minus-3",
          "hwpx-table-declares-100000"]
 
 
-@pytest.mark.parametrize("probe", [p for p in PROBES if p.name in ALONE], ids=lambda p: p.name)
+@pytest.mark.parametrize("probe", [pytest.param(p, marks=() if p.name in ALONE else pytest.mark.slow) for p in PROBES],
+                         ids=lambda p: p.name)
 def test_probe_alone_via_the_command_line(probe: Probe, tmp_path: Path) -> None:
     """One probe per run: exit 1 and one line naming the file, within 60 s and 1 GB peak RSS."""
     path = _write(probe, tmp_path)
