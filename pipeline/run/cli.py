@@ -83,16 +83,13 @@ def _err(line: str) -> None:
 # ----------------------------------------------------------------------------- extract
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from .. import contract
-    from .batch import concat, print_outcomes, process_files
+    from .batch import print_outcomes, process_files, write_csvs
 
     cache_dir = None if args.no_cache else _cache_dir()
     results = process_files(args.files, quarter=args.quarter, jobs=args.jobs, cache_dir=cache_dir)
     failed = print_outcomes(results, args.debug)
     try:
-        args.out.mkdir(parents=True, exist_ok=True)
-        for table in contract.ALL_TABLES:
-            contract.write_csv(args.out / f"{table}.csv", table, concat(results, table))
+        write_csvs(results, args.out)
     except OSError as exc:
         _err(f"{args.out}: cannot write the CSVs there ({exc.strerror or exc})")
         return EXIT_USAGE
@@ -116,7 +113,8 @@ def _cache_dir() -> Optional[Path]:
 # ----------------------------------------------------------------------------- tables
 
 def cmd_tables(args: argparse.Namespace) -> int:
-    from .batch import read_part, run_tasks
+    from .batch import read_part
+    from .workers import run_tasks
 
     res = run_tasks([("t", read_part, (args.file, None))], 1)["t"]
     status, value, detail = res
