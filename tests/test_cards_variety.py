@@ -11,10 +11,6 @@ from pathlib import Path
 import pytest
 from scoring import score
 
-from pipeline.contract import ALL_TABLES, write_csv
-from pipeline.readers import read_document
-from pipeline.run.batch import normalise_document
-
 TRUTH = "variety/gaon-2024Q2.truth.json"
 PDF_GRID_PENDING = "Chromium draws dotted/dashed rules as squares and curves; the PDF-grid branch reads them"
 VARIETY = [
@@ -25,17 +21,6 @@ VARIETY = [
     pytest.param("gaon-2024Q2.chrome.pdf", "", id="chrome",
                  marks=pytest.mark.xfail(strict=False, reason=PDF_GRID_PENDING)),
 ]
-_DONE: dict[Path, dict] = {}
-
-
-def extracted(src: Path, out: Path) -> dict:
-    """All five CSVs of ``src`` written to ``out`` (once per file per session) and the tables."""
-    if src not in _DONE:
-        tables = normalise_document(read_document(src), None)
-        _DONE[src] = tables
-    for t in ALL_TABLES:
-        write_csv(out / f"{t}.csv", t, _DONE[src][t])
-    return _DONE[src]
 
 
 def silent(tools: Path, truth: Path, out: Path) -> tuple[int, int]:
@@ -47,9 +32,10 @@ def silent(tools: Path, truth: Path, out: Path) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("name, drop", VARIETY)
-def test_variety_scores_exactly_with_pages(corpus: Path, tools: Path, tmp_path: Path, name: str, drop: str) -> None:
-    tables = extracted(corpus / "variety" / name, tmp_path)
-    got = score(tools, corpus / TRUTH, tmp_path, source=name, drop=drop)
+def test_variety_scores_exactly_with_pages(corpus: Path, tools: Path, extracted, name: str, drop: str) -> None:
+    e = extracted(corpus / "variety" / name)
+    tables = e.tables
+    got = score(tools, corpus / TRUTH, e.out, source=name, drop=drop)
     assert "contract columns missing" not in got["_out"]
     for table in ("items", "budget", "plan", "performance"):
         num_p, num_r, text_p, text_r = got[table]
@@ -79,9 +65,8 @@ SILENT_CASES = _cases("variety") + _cases("cards") + _cases("compiled") if Path(
 
 
 @pytest.mark.parametrize("src, truth", SILENT_CASES)
-def test_no_figure_is_lost_silently(corpus: Path, tools: Path, tmp_path: Path, src: str, truth: str) -> None:
-    extracted(corpus / src, tmp_path)
-    n, total = silent(tools, corpus / truth, tmp_path)
+def test_no_figure_is_lost_silently(corpus: Path, tools: Path, extracted, src: str, truth: str) -> None:
+    n, total = silent(tools, corpus / truth, extracted(corpus / src).out)
     if "rhwp" in src:
         # silent_loss.py has no --drop-chars: the figures keyed by a label with `·` (drawn as a shape by rhwp)
         # cannot match their truth key.  Nothing else may be silent.

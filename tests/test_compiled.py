@@ -33,20 +33,14 @@ def test_compiled_toc_agrees_with_items(corpus: Path, src: str, truth: str) -> N
 
 
 @pytest.mark.slow
-def test_hundred_item_report_gives_zero_findings(tmp_path: Path) -> None:
+def test_hundred_item_report_gives_zero_findings(compiled_pdf, tmp_path: Path) -> None:
     """A 204-page report of our own template, its 목차 over three pages: every item found, every figure read,
     and not one finding (no false 'not in the 목차', no unread cell)."""
-    import sys
+    from conftest import run_cli
 
-    from conftest import ROOT, run_cli
-
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from make_compiled import make_compiled
-
-    pdf = tmp_path / "c100.pdf"
-    rep = make_compiled(100, pdf, quarter="2023Q2")
+    rep = compiled_pdf(100)
     assert rep.toc_pages == "2-4"
-    proc = run_cli("extract", str(pdf), "--out", str(tmp_path / "out"), "--no-cache", "--jobs", "2", timeout=1800)
+    proc = run_cli("extract", str(rep.path), "--out", str(tmp_path / "out"), "--no-cache", "--jobs", "2", timeout=1800)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.strip() == ""
     with open(tmp_path / "out" / "findings.csv", encoding="utf-8-sig") as f:
