@@ -42,7 +42,7 @@ def test_findings_carry_source_file_and_page() -> None:
                         "r.pdf")
     assert list(df.columns) == FINDINGS
     assert df[["check", "severity", "source_file", "page"]].values.tolist() == [
-        ["extraction_warning", "info", "r.pdf", 3], ["unread_cell", "warning", "r.pdf", 8]]
+        ["extraction_warning", "warning", "r.pdf", 3], ["unread_cell", "warning", "r.pdf", 8]]
 
 
 def test_cli_summary_line_on_a_variety_file(corpus: Path, tmp_path: Path) -> None:

@@ -110,8 +110,9 @@ def findings_frame(tables: dict[str, pd.DataFrame], findings: list[Finding], rea
                    source_file: str) -> pd.DataFrame:
     """The normaliser's findings and the reader's warnings as findings.csv rows of one file, once each.
 
-    A reader warning (`page 3: a table could not be closed`) is an ``info`` finding ``extraction_warning``:
-    the reader has no item and no severity to give, the normaliser's findings have both.
+    A reader warning (`table 3 declares 65535 × 65535 but its cells fill 11 × 9`) is a ``warning`` finding
+    ``extraction_warning``: the reader knows no item and cannot tell how much it matters, so it is shown, not
+    counted; the normaliser's findings carry their own item and severity.
     """
     items = tables.get("items")
     rq = str(items["report_quarter"].iloc[0]) if items is not None and len(items) else ""
@@ -123,7 +124,7 @@ def findings_frame(tables: dict[str, pd.DataFrame], findings: list[Finding], rea
                 break
     rows: list[dict] = []
     seen: set[tuple] = set()
-    every = [Finding(WARNING_CHECK, "info", w, None, _page_in(w)) for w in reader_warnings] + list(findings)
+    every = [Finding(WARNING_CHECK, "warning", w, None, _page_in(w)) for w in reader_warnings] + list(findings)
     for f in every:
         row = f.row(rq, source_file)
         key = tuple(str(row[c]) for c in FINDINGS)
