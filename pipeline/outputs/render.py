@@ -27,8 +27,9 @@ from ..fsio import atomic_write_bytes
 from ..resources import TEMPLATES
 from ..vocab import quarter_label
 from .diffview import diff_view
+from .display import fmt_num, keep_words, keep_words_html
 from .fetcher import AssetFetcher
-from .view import fmt_num, report_view
+from .view import report_view
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ def _env() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = fmt_num
+    env.filters["kw"] = keep_words
     return env
 
 
@@ -115,7 +117,7 @@ def _render_pair(template: str, ctx: dict[str, Any], out_dir: Path, stem: str,
     env = _env()
     css = Markup((TEMPLATES / "report.css").read_text(encoding="utf-8"))
     tpl = env.get_template(template)
-    pdf_html = tpl.render(**ctx, font_css=_font_css(None), css=css)
+    pdf_html = keep_words_html(tpl.render(**ctx, font_css=_font_css(None), css=css))
     fetcher = url_fetcher or AssetFetcher(TEMPLATES)
     pdf = (HTML(string=pdf_html, base_url=str(TEMPLATES) + os.sep, url_fetcher=fetcher).write_pdf()
            if pdf_too else None)
@@ -123,7 +125,7 @@ def _render_pair(template: str, ctx: dict[str, Any], out_dir: Path, stem: str,
         log.warning("report: refused to fetch %d URL(s): %s", len(fetcher.refused), fetcher.refused[:5])
     # The HTML file carries fonts subset to exactly the characters it shows.
     chars = "".join(sorted(set(pdf_html) | set(map(chr, range(0x20, 0x7F)))))
-    html = tpl.render(**ctx, font_css=_font_css(chars), css=css)
+    html = keep_words_html(tpl.render(**ctx, font_css=_font_css(chars), css=css))
     missing = missing_glyphs(pdf_html)
     if missing:
         log.warning("report: no shipped font has %s; they print as boxes",
