@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Optional
 
 from markupsafe import Markup, escape
@@ -49,8 +50,8 @@ def fmt_total(v: object) -> str:
     n = cell_number(v)
     if n is None:
         return ""
-    r = round(n, 1)
-    return fmt(r)
+    # Half up on the decimal figure (11,799.65 → 11,799.7), not on its binary approximation.
+    return fmt(float(Decimal(repr(n)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)))
 
 
 def fmt_rate(n: Optional[float]) -> str:

@@ -100,7 +100,7 @@ def table_sheet(name: str, df: Optional[pd.DataFrame], items: dict[str, dict]) -
         per_row = [c for c in SOURCE_COLUMNS if _has(rows, c)] or [c for c in SRC_COLUMNS if _has(rows, c)]
         page_known = _has(rows, "source_page") or _has(rows, "src_page")
         cols.append(column("source_file"))
-        cols.append(Col("_page", "원본 쪽" if page_known else "원본 쪽(사업 범위)", TEXT))
+        cols.append(Col("_page", "원본 쪽" if page_known else "원본 쪽(사업 범위)", ID))
         cols += [column(c) for c in per_row if c not in ("source_file", "source_page", "src_page")]
     out = []
     for r in rows:
