@@ -128,7 +128,11 @@ def test_report_html_shows_tooltips_and_page_references(corpus: Path, tmp_path: 
     t["plan"] = t["plan"].assign(source_file="seed57-2021Q4.lo.pdf", source_page=1, source_table=2,
                                  source_row=range(len(t["plan"])), source_col=3)
     html_path, _ = render_report(t, tmp_path, quarter="2021Q4", pdf=False)
-    doc = lxml_html.fromstring(html_path.read_text(encoding="utf-8"))
+    src = html_path.read_text(encoding="utf-8")
+    # In a browser keep-all keeps Korean words whole; the no-break spans are the PDF's (Chromium would not
+    # wrap a line of them).
+    assert "word-break: keep-all" in src and 'class="kw"' not in src
+    doc = lxml_html.fromstring(src)
     titles = [t for t in doc.xpath("//table[contains(@class, 'tasks')]//td/@title") if t]
     assert any(s.startswith("seed57-2021Q4.lo.pdf, p.1, 3번째 표, ") for s in titles)
     assert "p.1" in [s.text_content() for s in doc.xpath("//h3/span[@class='ref']")]

@@ -20,8 +20,9 @@ from weasyprint import HTML
 from weasyprint.formatting_structure import boxes as B
 
 from pipeline.checks import check
-from pipeline.outputs.render import render_diff, render_report
+from pipeline.outputs.render import diff_context, page_html, report_context
 from pipeline.quarter.diff import diff_tables, restatements
+from pipeline.resources import TEMPLATES
 
 HANGUL = re.compile(r"[\uAC00-\uD7A3]")
 
@@ -42,9 +43,11 @@ def _line_text(line: B.LineBox) -> str:
 
 def layout_faults(html: str) -> tuple[list[str], list[str]]:
     """(mid-word breaks, overflows) of a page laid out for print."""
-    doc = HTML(string=html).render()
+    doc = HTML(string=html, base_url=str(TEMPLATES) + "/").render()
     breaks: list[str] = []
     overflows: list[str] = []
+
+    page_right = 0.0
 
     def walk(box, page: int, right: float) -> None:
         if isinstance(box, B.TableCellBox):
@@ -66,36 +69,39 @@ def layout_faults(html: str) -> tuple[list[str], list[str]]:
                 cursor = prev_end = i + len(t)
         if isinstance(box, B.TextBox) and box.text.strip() and box.position_x + box.width > right + 0.5:
             overflows.append(f"p.{page}: {box.text!r} by {box.position_x + box.width - right:.1f}px")
+        if isinstance(box, (B.TableBox, B.TableCellBox)) and box.border_box_x() + box.border_width() > page_right + 1:
+            overflows.append(f"p.{page}: a table runs {box.border_box_x() + box.border_width() - page_right:.1f}px "
+                             "past the page margin")
         for c in getattr(box, "children", []):
             walk(c, page, right)
 
     for n, page in enumerate(doc.pages, 1):
         pb = page._page_box
-        walk(pb, n, pb.content_box_x() + pb.width)
+        page_right = pb.content_box_x() + pb.width
+        walk(pb, n, page_right)
     return breaks, overflows
 
 
 @pytest.fixture(scope="module")
-def reports(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """Each case's HTML (the PDF's layout: WeasyPrint lays out for print, so screen rules do not apply)."""
-    out = tmp_path_factory.mktemp("layout")
+def reports(corpus: Path) -> dict[str, str]:
+    """Each case's HTML exactly as WeasyPrint lays it out for the PDF (``render.page_html(..., for_print=True)``)."""
     c = corpus
     q1 = tables_from_truth(c / "compiled/hanbit-2023Q1.truth.json", "hanbit-2023Q1.lo.pdf")
     q2 = tables_from_truth(c / "compiled/hanbit-2023Q2.truth.json", "hanbit-2023Q2.lo.pdf")
     d = diff_tables(q1, q2)
     d["restated"] = restatements(d, "2023Q2")
     html = {}
-    html["hanbit"] = render_report(q2, out / "hanbit", quarter="2023Q2", body="한빛구", diff=d,
-                                   previous_quarter="2023Q1", pdf=False)[0].read_text(encoding="utf-8")
-    html["diff"] = render_diff(d, out / "diff", before="2023Q1", after="2023Q2", tables=q2,
-                               pdf=False)[0].read_text(encoding="utf-8")
+    html["hanbit"] = page_html("report.html.j2", report_context(q2, quarter="2023Q2", body="한빛구", diff=d,
+                                                                previous_quarter="2023Q1"), for_print=True)
+    html["diff"] = page_html("diff.html.j2", diff_context(d, before="2023Q1", after="2023Q2", tables=q2),
+                             for_print=True)
     for name, truth, source in (("seed", "cards/seed57-2021Q4.truth.json", "seed57-2021Q4.lo.pdf"),
                                 ("arith", "bad/arith-wrong.truth.json", "arith-wrong.lo.pdf"),
                                 ("variety", "variety/gaon-2024Q2.truth.json", "gaon-2024Q2.lo.pdf")):
         t = tables_from_truth(c / truth, source)
         t["findings"] = check(t)
         q = json.loads((c / truth).read_text(encoding="utf-8"))["report_quarter"]
-        html[name] = render_report(t, out / name, quarter=q, pdf=False)[0].read_text(encoding="utf-8")
+        html[name] = page_html("report.html.j2", report_context(t, quarter=q), for_print=True)
     return html
 
 
@@ -112,3 +118,6 @@ def test_the_checker_finds_a_mid_word_break_and_an_overflow() -> None:
               '<tr><td style="white-space:nowrap">아주아주아주긴낱말하나</td></tr></table>')
     breaks, overflows = layout_faults(narrow)
     assert breaks and overflows
+    # A table wider than the page (fixed columns that add up to more than the text width) runs past the margin.
+    wide = '<table style="table-layout:fixed;width:300mm"><tr><td>a</td><td>b</td></tr></table>'
+    assert any("past the page margin" in o for o in layout_faults(wide)[1])
