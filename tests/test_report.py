@@ -308,3 +308,13 @@ def test_table_that_is_not_a_dataframe_is_an_input_error(tmp_path: Path) -> None
     from pipeline.errors import InputError
     with pytest.raises(InputError):
         render_report({"items": [{"item_no": 1}]}, tmp_path, quarter="2022Q1")
+
+
+@pytest.mark.parametrize("case", ["seed", "hanbit"])
+def test_pdf_text_keeps_the_spaces_between_korean_words(rendered: dict, case: str) -> None:
+    # Korean words are kept whole by no-break spans; the spaces between them must stay in the PDF's text
+    # (copy and paste, search), not become bare gaps.
+    text = rendered[case]["pdf_text"]
+    for r in rendered[case]["tables"]["items"].to_dict("records"):
+        assert r["title"] in text and r["lead_department"] in text
+    assert "사업별 총사업비(카드의 총사업비 칸)의 합" in text and "(완료 + 이행 후 계속추진 사업 수) ÷ 전체 공약사업 수" in text

@@ -130,6 +130,11 @@ def _pieces(s: str, max_em: float) -> list[tuple[str, bool]]:
         else:
             for piece in (p for p in _SOFT.split(token) if p):
                 pieces.append((piece, bool(text_em(piece) <= max_em and _HANGUL.search(piece))))
+    # A space that opens the text (after an inline element: `<b>2,880</b> 백만원`) goes with the word after
+    # it, for the same reason: a box of only a space is not written into the PDF's text.
+    if len(pieces) > 1 and not pieces[0][1] and pieces[0][0].isspace() and "\n" not in pieces[0][0] \
+            and pieces[1][1]:
+        pieces[:2] = [(pieces[0][0] + pieces[1][0], True)]
     return pieces
 
 
