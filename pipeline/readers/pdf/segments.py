@@ -183,7 +183,7 @@ def _gradient_slices(rects: list[dict], s: GridSettings) -> set[int]:
         a0, a1, b0, b1 = ("x0", "x1", "top", "bottom") if horizontal else ("top", "bottom", "x0", "x1")
         rows: dict[tuple[float, float], list[int]] = {}
         for i, r in enumerate(rects):
-            if r[a1] - r[a0] < s.gradient_slice:
+            if r[a1] - r[a0] < s.gradient_slice and r[b1] - r[b0] >= s.thin:  # (dots are no slices)
                 rows.setdefault((round(r[b0]), round(r[b1])), []).append(i)
         for idx in rows.values():
             idx.sort(key=lambda i: rects[i][a0])
@@ -290,13 +290,9 @@ def segments_from_objects(
             if any(_shares_side(areas[i], b) for b in visible):
                 shows[i] = True
 
-    def stroke_shows(o: dict) -> bool:
-        """A stroke is seen unless it is paper-white on paper (white rules over a tint are real)."""
-        rgb = paint(o.get("stroking_color"))
-        return not same_paint(rgb, PAPER) or not same_paint(fills.under(*_bbox(o)), PAPER)
-
+    cache: dict = {}
     for ln in lines:
-        if not stroke_shows(ln):
+        if not _shows(ln, "stroking_color", fills, cache):
             continue
         x0, x1, top, bottom = ln["x0"], ln["x1"], ln["top"], ln["bottom"]
         if bottom - top < 0.5 and x1 - x0 >= 0.1:
@@ -309,19 +305,19 @@ def segments_from_objects(
     for r in rects:
         if id(r) in skip:
             continue
-        stroked = bool(r.get("stroke")) and stroke_shows(r)
+        stroked = bool(r.get("stroke")) and _shows(r, "stroking_color", fills, cache)
         if id(r) in area_idx:
             filled = shows[area_idx[id(r)]]
         else:
-            filled = bool(r.get("fill")) and _fill_shows(r, fills)
+            filled = bool(r.get("fill")) and _shows(r, "non_stroking_color", fills, cache)
         if stroked or filled:
             col.box(*_bbox(r), sides=True)
 
     for cv in curves:
         if not cv.get("pts"):
             continue
-        stroked = bool(cv.get("stroke")) and stroke_shows(cv)
-        filled = bool(cv.get("fill")) and _fill_shows(cv, fills)
+        stroked = bool(cv.get("stroke")) and _shows(cv, "stroking_color", fills, cache)
+        filled = bool(cv.get("fill")) and _shows(cv, "non_stroking_color", fills, cache)
         if not (stroked or filled):
             continue
         x0, top, x1, bottom = _bbox(cv)
@@ -332,7 +328,16 @@ def segments_from_objects(
     return col.result()
 
 
-def _fill_shows(o: dict, fills: Fills) -> bool:
-    """A thin or small fill (a rule, a dot, a path) is seen unless it is paper-white on paper."""
-    rgb = paint(o.get("non_stroking_color"))
-    return not same_paint(rgb, PAPER) or not same_paint(fills.under(*_bbox(o)), PAPER)
+def _is_paper(color: Any, cache: dict) -> bool:
+    """Whether a colour as pdfplumber gives it is the paper's white (cached: a page repeats a few colours)."""
+    key = color if isinstance(color, (tuple, int, float, type(None))) else repr(color)
+    got = cache.get(key)
+    if got is None:
+        got = cache[key] = same_paint(paint(color), PAPER)
+    return got
+
+
+def _shows(o: dict, attr: str, fills: Fills, cache: dict) -> bool:
+    """A stroke, or a thin or small fill (a rule, a dot, a path), is seen unless it is paper-white on paper
+    (white rules over a tinted table are real)."""
+    return not _is_paper(o.get(attr), cache) or not same_paint(fills.under(*_bbox(o)), PAPER)
