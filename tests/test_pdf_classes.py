@@ -132,12 +132,15 @@ def every_slot(rows: int, cols: int) -> list[tuple[int, int, int, int]]:
 # ----------------------------------------------------------------------------- 1. empty ruled tables
 
 
-def test_empty_ruled_form_is_kept_and_an_empty_frame_is_not(tmp_path: Path):
-    # A blank form to fill in (3x3, no text at all), a labelled table, and an empty 1x1 frame around nothing.
+def test_empty_ruled_form_is_kept_and_empty_frames_and_bars_are_not(tmp_path: Path):
+    # A blank form to fill in (3x3, no text at all), a labelled table, an empty 1x1 frame around nothing and a
+    # decorative bar of seven empty slices.
     p = Page()
     ruled_table(p, [50, 150, 250, 350], [100, 120, 140, 160])
     ruled_table(p, [50, 150, 250], [200, 220, 240], {(0, 0): "Name", (1, 0): "Date"})
     p.frame(50, 300, 300, 400)
+    for k in range(7):
+        p.rect(50 + 10 * k, 450, 58 + 10 * k, 470, (0.5, 0.5, 0.6))
     doc = read_pdf(write_pdf(tmp_path / "form.pdf", [p]))
     assert [shape(t) for t in doc.tables] == [(3, 3, every_slot(3, 3)), (2, 2, every_slot(2, 2))]
     assert not any(c.text for c in doc.tables[0].cells)

@@ -153,8 +153,8 @@ def _build_tables(
                  bbox=_round(g.cell_bbox((r, c, rs, cs))))
             for k, (r, c, rs, cs) in enumerate(g.cells)
         ]
-        if len(cells) == 1 and not cells[0].text:
-            continue  # an empty box: a frame or decoration (an empty grid of cells is a blank form: kept)
+        if (g.rows < 2 or g.cols < 2) and not any(cell.text for cell in cells):
+            continue  # an empty box or bar: a frame or decoration (an empty grid is a blank form: kept)
         keep.append(t)
         tables.append(Table(rows=g.rows, cols=g.cols, cells=cells, page=page_no, bbox=_round(g.bbox)))
     parents_all = _parents([grids[t] for t in keep])
