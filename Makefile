@@ -5,13 +5,21 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: report test sysdeps bench clean-venv examples
+.PHONY: report test test-slow lint sysdeps bench clean-venv examples
 
 report: $(STAMP)
 	$(PY) -m pipeline report
 
-test: $(STAMP)
-	$(PY) -m pytest -q
+# Every test but the long corpus sweeps (marked slow), after the linter.
+test: $(STAMP) lint
+	$(PY) -m pytest -q -n auto --dist loadfile -m "not slow"
+
+# The long sweeps: every page of the real PDFs, a 100-item report.  CI runs them after `make test`.
+test-slow: $(STAMP)
+	$(PY) -m pytest -q -n auto --dist loadfile -m slow
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
 
 sysdeps:
 	@scripts/sysdeps.sh

@@ -1,7 +1,8 @@
 """Every file of ../shared/corpus/bad gets the behaviour its README names, run through the CLI as a user would.
 
-One subprocess per file: exit status, one line on stderr naming the file and the
-problem, no traceback, and the good files of a batch still written.
+The command line runs in-process (conftest.run_cli; the zip bomb and the cache in a real
+subprocess): exit status, one line on stderr naming the file and the problem, no
+traceback, and the good files of a batch still written.
 """
 from __future__ import annotations
 
@@ -72,21 +73,22 @@ def test_readable_bad_file_gives_the_seed_rows(corpus: Path, tools: Path, tmp_pa
     assert set(os.listdir(ROOT)) == cwd_before
 
 
-def test_injection_card_keeps_hostile_strings_verbatim(corpus: Path, tools: Path, tmp_path: Path) -> None:
-    proc, out = _extract(tmp_path, corpus / "bad" / "injection.lo.pdf")
-    assert proc.returncode == 0, proc.stderr
-    assert_perfect(score(tools, corpus / "bad" / "injection.truth.json", out))
+def test_injection_card_keeps_hostile_strings_verbatim(corpus: Path, extracted) -> None:
+    """(Its score is test_card_scores'.)"""
+    got = extracted(corpus / "bad" / "injection.lo.pdf")
+    assert got.result.ok, got.result.line()
+    out = got.out
     # the narrow cell wraps the formula; a line break becomes one space (CONTRACT.md), nothing else changes
     texts = {"".join(r["text"].split()) for r in _rows(out, "performance")}
     assert '=HYPERLINK("http://127.0.0.1:9/leak","클릭")' in texts
     assert "<script>alert(1)</script>" in texts
 
 
-def test_arith_wrong_rows_as_printed_plus_four_findings(corpus: Path, tools: Path, tmp_path: Path) -> None:
-    proc, out = _extract(tmp_path, corpus / "bad" / "arith-wrong.lo.pdf")
-    assert proc.returncode == 0, proc.stderr
-    assert_perfect(score(tools, corpus / "bad" / "arith-wrong.truth.json", out))
-    findings = _rows(out, "findings")
+def test_arith_wrong_rows_as_printed_plus_four_findings(corpus: Path, extracted) -> None:
+    """Rows as printed (test_card_scores scores them) plus exactly the four findings of the wrong sums."""
+    got = extracted(corpus / "bad" / "arith-wrong.lo.pdf")
+    assert got.result.ok, got.result.line()
+    findings = _rows(got.out, "findings")
     assert len(findings) == 4, findings
 
 

@@ -1,7 +1,9 @@
-"""The seed cards and the compiled reports through the CLI, scored with ../shared/tools/score.py.
+"""The seed cards and the compiled reports as ``extract`` writes them, scored with ../shared/tools/score.py.
 
 These are the product's acceptance figures: 1.000 precision and recall, numeric
-and text, in all four contract tables, for every format of the same card.
+and text, in all four contract tables, for every format of the same card.  Each
+file is read once per session (the ``extracted`` fixture: the batch and CSV
+writer behind ``extract``); the command line itself is run for ``tables``.
 """
 from __future__ import annotations
 
@@ -24,16 +26,16 @@ CARDS = [
 ]
 
 
-def _extract(path: Path, out: Path) -> None:
-    proc = run_cli("extract", str(path), "--out", str(out), "--no-cache")
-    assert proc.returncode == 0, proc.stderr
-    assert "Traceback" not in proc.stderr
+def _extract(extracted, path: Path) -> Path:
+    got = extracted(path)
+    assert got.result.ok, got.result.line()
+    return got.out
 
 
 @pytest.mark.parametrize("name, truth, drop", CARDS, ids=[c[0] for c in CARDS])
-def test_seed_card_scores_perfect(corpus: Path, tools: Path, tmp_path: Path, name: str, truth: str, drop: str) -> None:
-    _extract(corpus / "cards" / name, tmp_path)
-    assert_perfect(score(tools, corpus / "cards" / truth, tmp_path, source=name, drop=drop))
+def test_seed_card_scores_perfect(corpus: Path, tools: Path, extracted, name: str, truth: str, drop: str) -> None:
+    out = _extract(extracted, corpus / "cards" / name)
+    assert_perfect(score(tools, corpus / "cards" / truth, out, source=name, drop=drop))
 
 
 def _rows(folder: Path, table: str) -> list[tuple]:
@@ -44,11 +46,11 @@ def _rows(folder: Path, table: str) -> list[tuple]:
 
 
 @pytest.mark.parametrize("other", ["seed57-2021Q4.hwpx", "seed57-2021Q4.hwp"])
-def test_hwp_csvs_equal_pdf_csvs_row_for_row(corpus: Path, tmp_path: Path, other: str) -> None:
-    _extract(corpus / "cards" / "seed57-2021Q4.lo.pdf", tmp_path / "pdf")
-    _extract(corpus / "cards" / other, tmp_path / "hwp")
+def test_hwp_csvs_equal_pdf_csvs_row_for_row(corpus: Path, extracted, other: str) -> None:
+    pdf = _extract(extracted, corpus / "cards" / "seed57-2021Q4.lo.pdf")
+    hwp = _extract(extracted, corpus / "cards" / other)
     for table in ("items", "budget", "plan", "performance", "findings"):
-        assert _rows(tmp_path / "pdf", table) == _rows(tmp_path / "hwp", table), table
+        assert _rows(pdf, table) == _rows(hwp, table), table
 
 
 COMPILED = [
@@ -59,17 +61,17 @@ COMPILED = [
 
 
 @pytest.mark.parametrize("name, truth", COMPILED, ids=[c[0] for c in COMPILED])
-def test_compiled_report_scores(corpus: Path, tools: Path, tmp_path: Path, name: str, truth: str) -> None:
-    _extract(corpus / "compiled" / name, tmp_path)
-    assert_perfect(score(tools, corpus / "compiled" / truth, tmp_path, source=name), text_min=0.995)
-    with open(tmp_path / "findings.csv", encoding="utf-8-sig") as f:
+def test_compiled_report_scores(corpus: Path, tools: Path, extracted, name: str, truth: str) -> None:
+    out = _extract(extracted, corpus / "compiled" / name)
+    assert_perfect(score(tools, corpus / "compiled" / truth, out, source=name), text_min=0.995)
+    with open(out / "findings.csv", encoding="utf-8-sig") as f:
         assert list(csv.DictReader(f)) == [], "a correct report gives no finding"
 
 
 @pytest.mark.parametrize("name", [c[0] for c in CARDS])
-def test_seed_cards_give_no_findings(corpus: Path, tmp_path: Path, name: str) -> None:
-    _extract(corpus / "cards" / name, tmp_path)
-    with open(tmp_path / "findings.csv", encoding="utf-8-sig") as f:
+def test_seed_cards_give_no_findings(corpus: Path, extracted, name: str) -> None:
+    out = _extract(extracted, corpus / "cards" / name)
+    with open(out / "findings.csv", encoding="utf-8-sig") as f:
         assert list(csv.DictReader(f)) == []
 
 

@@ -210,14 +210,15 @@ def test_derived_cards_have_distinct_titles_and_sums_that_add_up() -> None:
         assert all(pair == ["-", "-"] for pair in last_two), "3분기/4분기 not yet reported"
 
 
-def test_compiled_report_pages_toc_and_footers_agree(tmp_path: Path) -> None:
-    n = 9  # two render processes, so the join of the runs is exercised too
-    rep = mc.make_compiled(n, tmp_path / "c.pdf", "2023Q2", workers=2)
+def test_compiled_report_pages_toc_and_footers_agree(compiled_pdf) -> None:
+    n = 10  # rendered by two processes (the session fixture), so the join of the runs is exercised too
+    rep = compiled_pdf(n)
+    pdf = rep.path
+    saved = json.loads(mc.expected_path(pdf).read_text(encoding="utf-8"))
+    assert saved == rep.to_json()
     assert [i.item_no for i in rep.items] == list(range(1, n + 1))
     assert len({i.title for i in rep.items}) == n
-    saved = json.loads(mc.expected_path(tmp_path / "c.pdf").read_text(encoding="utf-8"))
-    assert saved == rep.to_json()
-    texts = _page_texts(tmp_path / "c.pdf")
+    texts = _page_texts(pdf)
     assert len(texts) == rep.page_count
     assert "2023년 2분기 공약사업 추진상황" in texts[0] and "한빛구" in texts[0]
     starts = [i + 1 for i, t in enumerate(texts) if re.search(r"^\d+ 『", t, re.M)]
@@ -226,8 +227,8 @@ def test_compiled_report_pages_toc_and_footers_agree(tmp_path: Path) -> None:
         assert f"{item.item_no} {item.title}" in texts[item.first_page - 1]
         for p in range(item.first_page, item.last_page + 1):
             assert f"- {p} -" in texts[p - 1]
-    with pdfplumber.open(tmp_path / "c.pdf") as pdf:
-        toc = [r for t in pdf.pages[1].extract_tables() for r in t if r[0] != "번호"]
+    with pdfplumber.open(pdf) as doc:
+        toc = [r for t in doc.pages[1].extract_tables() for r in t if r[0] != "번호"]
     assert [(int(r[0]), r[2], int(r[3])) for r in toc] == [
         (i.item_no, i.lead_department, i.first_page) for i in rep.items
     ]

@@ -10,18 +10,17 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
 from scoring import assert_perfect, score
 
 from pipeline.resources import EXAMPLES
 
 
 @pytest.mark.parametrize("quarter", ["2021Q3", "2021Q4"])
-def test_example_pdf_scores_perfect(corpus: Path, tools: Path, tmp_path: Path, quarter: str) -> None:
+def test_example_pdf_scores_perfect(corpus: Path, tools: Path, tmp_path: Path, extracted, quarter: str) -> None:
     pdf = EXAMPLES / f"seed57-{quarter}.pdf"
     truth = json.loads((corpus / "cards" / f"seed57-{quarter}.truth.json").read_text(encoding="utf-8"))
     truth["sources"] = {pdf.name: {"57": "1-2"}}
     (tmp_path / "truth.json").write_text(json.dumps(truth, ensure_ascii=False), encoding="utf-8")
-    proc = run_cli("extract", str(pdf), "--out", str(tmp_path / "out"), "--no-cache")
-    assert proc.returncode == 0, proc.stderr
-    assert_perfect(score(tools, tmp_path / "truth.json", tmp_path / "out", source=pdf.name))
+    got = extracted(pdf)
+    assert got.result.ok, got.result.line()
+    assert_perfect(score(tools, tmp_path / "truth.json", got.out, source=pdf.name))

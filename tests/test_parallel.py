@@ -14,20 +14,6 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_cli
 
-sys.path.insert(0, str(ROOT / "scripts"))
-from make_compiled import make_compiled  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
-    folder = tmp_path_factory.mktemp("compiled")
-    out = {}
-    for n in (10, 100):
-        pdf = folder / f"compiled-{n}.pdf"
-        make_compiled(n, pdf, quarter="2023Q2")
-        out[n] = pdf
-    return out
-
 
 def _read(folder: Path, table: str) -> list[dict]:
     with open(folder / f"{table}.csv", encoding="utf-8-sig", newline="") as f:
@@ -38,8 +24,9 @@ def _expected(pdf: Path) -> dict:
     return json.loads(pdf.with_suffix(".expected.json").read_text(encoding="utf-8"))
 
 
-def test_hundred_items_split_into_exactly_hundred(built: dict[int, Path], tmp_path: Path) -> None:
-    pdf = built[100]
+@pytest.mark.slow  # renders and reads a 204-page report (~1 min)
+def test_hundred_items_split_into_exactly_hundred(compiled_pdf, tmp_path: Path) -> None:
+    pdf = compiled_pdf(100).path
     proc = run_cli("extract", str(pdf), "--out", str(tmp_path), "--no-cache", "--jobs", "2", timeout=1200)
     assert proc.returncode == 0, proc.stderr
     exp = _expected(pdf)
@@ -52,9 +39,9 @@ def test_hundred_items_split_into_exactly_hundred(built: dict[int, Path], tmp_pa
     assert {r["report_quarter"] for r in items} == {"2023Q2"}
 
 
-def test_jobs_1_and_jobs_2_give_identical_csvs(built: dict[int, Path], tmp_path: Path) -> None:
+def test_jobs_1_and_jobs_2_give_identical_csvs(compiled_pdf, tmp_path: Path) -> None:
     """22 pages, one file: --jobs 2 splits it by pages over two workers; the rows must not change."""
-    pdf = built[10]
+    pdf = compiled_pdf(10).path
     for jobs in ("1", "2"):
         proc = run_cli("extract", str(pdf), "--out", str(tmp_path / jobs), "--no-cache", "--jobs", jobs, timeout=600)
         assert proc.returncode == 0, proc.stderr
@@ -65,12 +52,12 @@ def test_jobs_1_and_jobs_2_give_identical_csvs(built: dict[int, Path], tmp_path:
     assert len(_read(tmp_path / "1", "items")) == 10
 
 
-def test_second_run_is_served_from_the_cache(built: dict[int, Path], tmp_path: Path) -> None:
+def test_second_run_is_served_from_the_cache(compiled_pdf, tmp_path: Path) -> None:
     import os
     import subprocess
 
     env = dict(os.environ, PIPELINE_CACHE=str(tmp_path / "cache"))
-    args = [sys.executable, "-m", "pipeline", "extract", str(built[10]), "--jobs", "1"]
+    args = [sys.executable, "-m", "pipeline", "extract", str(compiled_pdf(10).path), "--jobs", "1"]
     first = subprocess.run(args + ["--out", str(tmp_path / "a")], cwd=ROOT, env=env, capture_output=True, text=True)
     assert first.returncode == 0, first.stderr
     assert list((tmp_path / "cache").glob("*.pkl"))

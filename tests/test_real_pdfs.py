@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pipeline.model import Document
 from pipeline.run.batch import normalise_document, read_part
 from pipeline.run.workers import run_tasks
@@ -28,6 +30,7 @@ def _check_and_normalise(path: Path) -> str:
     return "rows"
 
 
+@pytest.mark.slow  # every page of 25 real documents (~900 pages): CI runs it, `make test` does not
 def test_every_real_pdf_reads_or_is_refused_clearly(corpus: Path) -> None:
     files = sorted((corpus / "real" / "pdf").glob("*.pdf"))
     assert len(files) >= 20

@@ -245,6 +245,15 @@ def print_outcomes(results: list[FileResult], debug: bool = False) -> int:
     return failed
 
 
+def write_csvs(results: list[FileResult], out: Path) -> None:
+    """The five contract CSVs of the files read into ``out`` (what ``extract`` writes); OSError propagates."""
+    from ..contract import ALL_TABLES, write_csv
+
+    out.mkdir(parents=True, exist_ok=True)
+    for table in ALL_TABLES:
+        write_csv(out / f"{table}.csv", table, concat(results, table))
+
+
 def concat(results: list[FileResult], table: str) -> pd.DataFrame:
     from ..contract import COLUMNS
 

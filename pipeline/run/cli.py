@@ -101,16 +101,13 @@ def _err(line: str) -> None:
 # ----------------------------------------------------------------------------- extract
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from .. import contract
-    from .batch import concat, print_outcomes, process_files
+    from .batch import print_outcomes, process_files, write_csvs
 
     cache_dir = None if args.no_cache else _cache_dir()
     results = process_files(args.files, quarter=args.quarter, jobs=args.jobs, cache_dir=cache_dir)
     failed = print_outcomes(results, args.debug)
     try:
-        args.out.mkdir(parents=True, exist_ok=True)
-        for table in contract.ALL_TABLES:
-            contract.write_csv(args.out / f"{table}.csv", table, concat(results, table))
+        write_csvs(results, args.out)
     except OSError as exc:
         _err(f"{args.out}: cannot write the CSVs there ({exc.strerror or exc})")
         return EXIT_USAGE
@@ -147,7 +144,8 @@ def _ranges(pages: list[int]) -> list[tuple[int, int]]:
 def cmd_tables(args: argparse.Namespace) -> int:
     from ..errors import InputError
     from ..readers import backend_for
-    from .batch import join_parts, read_part, run_tasks
+    from .batch import join_parts, read_part
+    from .workers import run_tasks
 
     debug_dir = Path(args.debug) if isinstance(args.debug, str) else None
     ranges: list[Optional[tuple[int, int]]] = [None]
