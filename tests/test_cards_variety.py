@@ -12,14 +12,12 @@ import pytest
 from scoring import score
 
 TRUTH = "variety/gaon-2024Q2.truth.json"
-PDF_GRID_PENDING = "Chromium draws dotted/dashed rules as squares and curves; the PDF-grid branch reads them"
 VARIETY = [
     pytest.param("gaon-2024Q2.lo.pdf", "", id="lo"),
     pytest.param("gaon-2024Q2.hwpx", "", id="hwpx"),
     pytest.param("gaon-2024Q2.hwp", "", id="hwp"),
     pytest.param("gaon-2024Q2.rhwp.pdf", "·", id="rhwp"),  # its text layer draws `·` as a shape
-    pytest.param("gaon-2024Q2.chrome.pdf", "", id="chrome",
-                 marks=pytest.mark.xfail(strict=False, reason=PDF_GRID_PENDING)),
+    pytest.param("gaon-2024Q2.chrome.pdf", "", id="chrome"),  # dotted rules drawn as squares: the PDF grid reads them
 ]
 
 
@@ -54,9 +52,7 @@ def _cases(corpus_dir: str) -> list:
     out = []
     for truth in sorted((CORPUS / corpus_dir).glob("*.truth.json")):
         for name in json.loads(truth.read_text(encoding="utf-8"))["sources"]:
-            marks = [pytest.mark.xfail(strict=False, reason=PDF_GRID_PENDING)] if "chrome" in name and \
-                corpus_dir == "variety" else []
-            out.append(pytest.param(f"{corpus_dir}/{name}", f"{corpus_dir}/{truth.name}", id=name, marks=marks))
+            out.append(pytest.param(f"{corpus_dir}/{name}", f"{corpus_dir}/{truth.name}", id=name))
     return out
 
 
