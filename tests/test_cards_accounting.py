@@ -146,6 +146,11 @@ def split_table(d: Document, t: Table, cut: int, lines: int) -> None:
     d.blocks[i:i + 1] = [a, b]
     k = d.tables.index(t)
     d.tables[k:k + 1] = [a, b]
+    for other in d.tables:  # indexes into Document.tables past the cut move on by one, as Document.join does
+        for attr in ("parent", "continues", "continued_by"):
+            v = getattr(other, attr)
+            if v is not None and v > k:
+                setattr(other, attr, v + 1)
     d.page_count = (d.page_count or 0) + 1
 
 

@@ -50,6 +50,22 @@ CHECK_NAMES = {
     "executed_over_plan": "집행액 ≤ 투자수요",
     "period_outside_term": "사업기간 밖의 연도",
 }
+# What the normaliser could not read or place (pipeline.cards), in the same words: every figure is in a row or
+# named by one of these.  (unread_cell, item_unidentified and extraction_warning are named by the outputs.)
+READING_CHECK_NAMES = {
+    "unread_column": "읽지 못한 열",
+    "unread_row": "읽지 못한 행",
+    "unread_table": "읽지 못한 표",
+    "not_an_amount": "금액이 아닌 칸",
+    "duplicate_key": "같은 항목이 두 번 인쇄됨",
+    "other_funds_summed": "기타 재원 합산",
+    "total_by_arithmetic": "합계로 판단한 열 (제목 대신 계산)",
+    "toc_item_missing": "목차에 있으나 카드 없음",
+    "toc_item_unlisted": "목차에 없는 사업",
+    "toc_page_mismatch": "목차의 쪽 번호와 다름",
+    "report_quarter_unreadable": "보고분기 표기를 읽지 못함",
+}
+CHECK_NAMES.update(READING_CHECK_NAMES)
 
 
 def check(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
