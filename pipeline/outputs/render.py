@@ -17,7 +17,7 @@ import logging
 import os
 from datetime import date
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -140,9 +140,12 @@ def _render_pair(template: str, ctx: dict[str, Any], out_dir: Path, stem: str,
 def render_report(tables: dict[str, pd.DataFrame], out_dir: Path, *, quarter: str, body: Optional[str] = None,
                   diff: Optional[pd.DataFrame] = None, previous_quarter: Optional[str] = None,
                   generated: Optional[date] = None,
-                  url_fetcher: Optional[AssetFetcher] = None, pdf: bool = True) -> tuple[Path, Optional[Path]]:
-    """Write report.html and report.pdf for one quarter; returns (html, pdf or None when ``pdf`` is off)."""
+                  url_fetcher: Optional[AssetFetcher] = None, pdf: bool = True,
+                  notes: Sequence[str] = ()) -> tuple[Path, Optional[Path]]:
+    """Write report.html and report.pdf for one quarter; returns (html, pdf or None when ``pdf`` is off).
+    ``notes``: what changed in the sources since the archive's previous version (the run layer's words)."""
     ctx = report_view(tables, quarter=quarter, body=body, generated=generated or date.today())
+    ctx["source_notes"] = list(notes)
     ctx["diff"] = (diff_view(diff, before=previous_quarter or "", after=quarter, tables=tables)
                    if diff is not None else None)
     ctx["doc_title"] = f"{ctx['quarter_label']} 공약사업 추진상황"
