@@ -237,7 +237,7 @@ def _read_todo(paths: list[Path], snaps: dict[int, Snapshot], todo: list[int], r
         else:
             bar.add("쪽", rng[1] - rng[0] + 1)
 
-    raw = run_tasks(tasks, jobs, on_done=done, budget=budget, group=lambda k: k[0])
+    raw = run_tasks(tasks, jobs, on_done=done, budget=budget, group=lambda k: k[0], on_tick=bar.poll)
 
     joins: list[tuple[Any, Callable[..., Any], tuple]] = []
     for i in todo:
@@ -262,7 +262,8 @@ def _read_todo(paths: list[Path], snaps: dict[int, Snapshot], todo: list[int], r
     def joined(key: Any, res: tuple) -> None:
         bar.add("파일")
 
-    for (i, _), res in run_tasks(joins, jobs, on_done=joined, budget=budget, group=lambda k: k[0]).items():
+    for (i, _), res in run_tasks(joins, jobs, on_done=joined, budget=budget, group=lambda k: k[0],
+                                 on_tick=bar.poll).items():
         if res[0] == "ok":
             results[i] = FileResult(paths[i], "ok", tables=res[1], pages=pages.get(i))
             cache.put(snaps[i].sha256, quarter, res[1])

@@ -2,15 +2,20 @@
 
 On a terminal: a live bar (tqdm, pinned), shown only once the work has taken a
 second.  Piped (a log, CI, `make report | tee`): one plain line every few seconds
-(``PIPELINE_PROGRESS_EVERY``, default 5) and a closing line, and nothing at all
-for work that ends before the first line is due — so quick runs stay quiet and
-long ones are never silent.
+(``PIPELINE_PROGRESS_EVERY``, default 5) — asked for by the caller's loop
+(``poll``: the worker pool wakes at least once a second) or, for one long call
+such as WeasyPrint's layout, by a ticker thread (never while workers are forked:
+a thread holding a lock at fork time would leave it locked in the child) — and
+a closing line; nothing at all for work that ends before the first
+line is due — so quick runs stay quiet and long ones are never silent.
 """
 from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from typing import Iterator, Optional, TextIO
@@ -33,7 +38,7 @@ class Progress:
     """
 
     def __init__(self, label: str, counters: list[tuple[str, Optional[int]]], enabled: Optional[bool] = None,
-                 stream: Optional[TextIO] = None) -> None:
+                 stream: Optional[TextIO] = None, ticker: bool = False) -> None:
         self.label = label
         self.stream = stream or sys.stderr
         self.totals = {name: total for name, total in counters}
@@ -44,17 +49,37 @@ class Progress:
         self.started = time.monotonic()
         self.last_line = self.started
         self.printed = False
+        self._stop = threading.Event()
+        self._ticker: Optional[threading.Thread] = None
         self.main = next((n for n, t in reversed(counters) if t), counters[-1][0])
         self._bar = None
         if self.live:
+            import tqdm as tqdm_module
             from tqdm import tqdm
 
+            tqdm_module.tqdm.monitor_interval = 0  # no monitor thread: workers are forked while the bar runs
             total = self.totals[self.main]
             self._bar = tqdm(total=total or None, desc=label, unit=self.main, file=self.stream, delay=1.0,
                              leave=False, dynamic_ncols=True, mininterval=0.5,
                              bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix} [{elapsed}<{remaining}]"
                              if total else "{desc}: {postfix} [{elapsed}]")
             self._bar.set_postfix_str(self.counts(), refresh=False)
+        elif self.enabled and self.every > 0 and ticker:
+            self._ticker = threading.Thread(target=self._tick_lines, daemon=True)
+            self._ticker.start()
+
+    def _tick_lines(self) -> None:
+        while not self._stop.wait(self.every):
+            self.poll()
+
+    def poll(self) -> None:
+        """Piped: print where things are when a line is due (call it often; it prints every few seconds)."""
+        if not self.enabled or self._bar is not None or self.every <= 0:
+            return
+        now = time.monotonic()
+        if now - self.last_line >= self.every:
+            self.last_line = now
+            self._line(f"{self.label}: {self.counts()}{self._percent()}, {now - self.started:.0f}초")
 
     def counts(self) -> str:
         parts = []
@@ -75,15 +100,13 @@ class Progress:
                 self._bar.update(n)
             else:
                 self._bar.refresh()
-            return
-        now = time.monotonic()
-        if now - self.last_line >= self.every:
-            self._line(f"{self.label}: {self.counts()}{self._percent()}")
-            self.last_line = now
+        else:
+            self.poll()
 
     def tick(self) -> None:
-        """Say where things are if a line is due, without counting anything (for long single steps)."""
-        self.add(self.main, 0)
+        """Refresh the live bar without counting anything (a long single step is going on)."""
+        if self._bar is not None:
+            self._bar.refresh()
 
     def _percent(self) -> str:
         total = self.totals.get(self.main)
@@ -102,6 +125,10 @@ class Progress:
             self._bar.close()
             self._bar = None
             return
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join()
+            self._ticker = None
         if self.enabled and self.printed:
             secs = time.monotonic() - self.started
             self._line(f"{self.label} 끝: {summary or self.counts()} ({secs:.0f}초)")
@@ -116,25 +143,31 @@ def _isatty(stream: TextIO) -> bool:
 
 
 class _PageHandler(logging.Handler):
-    """WeasyPrint logs each page it lays out ("Step 5 - Creating layout - Page N") on 'weasyprint.progress'."""
+    """WeasyPrint logs each page it lays out ("Step 5 - Creating layout - Page N") on 'weasyprint.progress', and
+    again for every page when it repaginates (page counters); the count is the furthest page reached."""
+
+    PAGE = re.compile(r"Creating layout - Page (\d+)")
 
     def __init__(self, progress: Progress) -> None:
         super().__init__(logging.INFO)
         self.progress = progress
 
     def emit(self, record: logging.LogRecord) -> None:
-        msg = record.getMessage()
-        if "Creating layout - Page" in msg:
-            self.progress.add("쪽")
-        else:
-            self.progress.tick()
+        m = self.PAGE.search(record.getMessage())
+        if m:
+            reached = int(m.group(1))
+            done = self.progress.done.get("쪽", 0)
+            if reached > done:
+                self.progress.add("쪽", reached - done)
+                return
+        self.progress.tick()
 
 
 @contextmanager
 def rendering(label: str, enabled: Optional[bool] = None) -> Iterator[Progress]:
     """Progress of a report being made: the pages laid out so far (their total is not known before the layout
     ends, so the label says how many items the report holds)."""
-    bar = Progress(label, [("쪽", None)], enabled)
+    bar = Progress(label, [("쪽", None)], enabled, ticker=True)
     logger = logging.getLogger("weasyprint.progress")
     handler = _PageHandler(bar)
     old_level, old_propagate = logger.level, logger.propagate

@@ -191,12 +191,14 @@ def run_tasks(
     on_done: Optional[Callable[[Any, tuple], None]] = None,
     budget: Optional[TimeBudget] = None,
     group: Optional[Callable[[Any], Hashable]] = None,
+    on_tick: Optional[Callable[[], None]] = None,
 ) -> dict[Any, tuple[str, Any, str]]:
     """Run (key, fn, args) in at most ``jobs`` forked workers; each ends in (status, value, detail).
 
     With a ``budget``, tasks are grouped by ``group(key)`` (a file) and a group whose tasks together ran longer
     than its budget has its running tasks killed and its pending ones not started, all ending in the budget's
-    line.  Without one, each task alone gets ``time_limit`` (default TIME_LIMIT_S).
+    line.  Without one, each task alone gets ``time_limit`` (default TIME_LIMIT_S).  ``on_tick`` is called at
+    least once a second while tasks run (progress lines).
     """
     ctx = mp.get_context("fork")
     if budget is None:
@@ -242,7 +244,9 @@ def run_tasks(
             by_group.setdefault(t.group, []).append(t)
         timeout = max(0.01, min(
             (budget.left(g) - sum(now - t.started for t in ts)) / len(ts) for g, ts in by_group.items()))
-        ready = wait([t.conn for t in running], timeout=min(timeout, 3600))
+        ready = wait([t.conn for t in running], timeout=min(timeout, 1.0 if on_tick else 3600))
+        if on_tick:
+            on_tick()
         now = time.monotonic()
         for t in list(running):
             res = None
