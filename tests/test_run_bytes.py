@@ -22,7 +22,6 @@ from pipeline.quarter.diff import load_tables
 from pipeline.run import batch, snapshot
 from pipeline.run.snapshot import SnapshotFolder
 
-
 REAL_SHA256 = hashlib.sha256
 
 

@@ -207,6 +207,7 @@ def _version_diff(run: Run, q: str, archived: dict, version: Path, out: QuarterO
     new_m = manifest(run.archive_root, q) or {}
     changes = source_changes(old_m.get("sources", []), new_m.get("sources", []))
     out.version = version
+    out.version_changes = changes.words()
     out.version_note = (f"{q} 보관본을 다시 만들었습니다 ({changes.words() or '같은 원본을 다시 읽음'}); "
                         f"이전 보관본: {version.name}")
     out.version_diff_dir = folder

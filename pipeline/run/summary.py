@@ -22,6 +22,7 @@ SEVERITY_WORDS = {"error": "오류", "warning": "경고", "info": "정보"}
 LISTED_SEVERITIES = ("error", "warning")
 MAX_LISTED = 20
 CHANGE_WORDS = {"added": "추가", "changed": "변경", "removed": "삭제"}
+TABLE_WORDS = {"items": "사업", "budget": "예산", "plan": "계획", "performance": "실적", "findings": "검토 의견"}
 
 
 @dataclass
@@ -41,7 +42,8 @@ class QuarterOutcome:
     diff_dir: Optional[Path] = None
     no_diff: str = ""
     version: Optional[Path] = None
-    version_note: str = ""
+    version_note: str = ""  # for the report: what changed in the sources, and where the old version is
+    version_changes: str = ""  # ``추가 a.pdf; 제외 b.pdf``
     version_diff: Optional[pd.DataFrame] = None
     version_diff_dir: Optional[Path] = None
 
@@ -113,8 +115,11 @@ def _where(o: QuarterOutcome) -> list[str]:
     if o.refused:
         return [f"  {o.quarter} — 보관하지 않음: {o.refused}"]
     state = {"written": "새로 보관함", "unchanged": "보관본 그대로", "replaced": "다시 보관함"}.get(o.status, o.status)
-    lines = [f"  {o.quarter} — {state}" + (f" ({o.version_note})" if o.status == "replaced" and o.version_note else "")]
-    rows = " · ".join(f"{t} {n}" for t, n in o.rows.items())
+    head = f"  {o.quarter} — {state}"
+    if o.status == "replaced" and o.version is not None:
+        head += f": {o.version_changes or '같은 원본을 다시 읽음'} (이전 보관본 {o.version.name})"
+    lines = [head]
+    rows = " · ".join(f"{TABLE_WORDS.get(t, t)} {n}" for t, n in o.rows.items())
     n_find = len(o.findings) if o.findings is not None else 0
     entries = [
         ("통합문서", f"{o.archive / (o.quarter + '.xlsx')}"),
