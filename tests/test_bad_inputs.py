@@ -86,6 +86,24 @@ def test_injection_card_keeps_hostile_strings_verbatim(corpus: Path, extracted) 
     assert "<script>alert(1)</script>" in texts
 
 
+def test_formula_text_is_verbatim_in_csv_and_a_string_in_the_workbook(corpus: Path, extracted, tmp_path: Path) -> None:
+    """README's decision (OWASP CSV injection): the CSVs keep card text verbatim for programs; Excel users open
+    the workbook, where a cell starting with = + - @ is a string, never a formula."""
+    from openpyxl import load_workbook
+
+    from pipeline.outputs.xlsx import write_xlsx
+
+    got = extracted(corpus / "bad" / "injection.lo.pdf")
+    raw = (got.out / "performance.csv").read_text(encoding="utf-8-sig")
+    assert '=HYPERLINK(' in raw and "'=HYPERLINK" not in raw
+    book = tmp_path / "q.xlsx"
+    write_xlsx(book, got.tables)
+    risky = [c for ws in load_workbook(book).worksheets for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and c.value[:1] in "=+-@"]
+    assert any(c.value.startswith("=HYPERLINK") for c in risky)
+    assert all(c.data_type == "s" for c in risky), [(c.coordinate, c.data_type) for c in risky if c.data_type != "s"]
+
+
 def test_arith_wrong_rows_as_printed_plus_four_findings(corpus: Path, extracted) -> None:
     """Rows as printed (test_card_scores scores them) plus exactly the four findings of the wrong sums."""
     got = extracted(corpus / "bad" / "arith-wrong.lo.pdf")
