@@ -70,6 +70,8 @@ class FileResult:
 # ----------------------------------------------------------------------------- one file, in a worker
 
 def _check_size(path: Path) -> None:
+    if path.is_dir():  # the same words for a folder in every command (not the reader's own)
+        raise IsADirectoryError(21, "is a directory", str(path))
     why = too_big(path.stat().st_size)
     if why:
         raise InputError(why)

@@ -274,8 +274,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not hasattr(args, "debug"):
         args.debug = False
     handlers = {"extract": cmd_extract, "tables": cmd_tables, "report": cmd_report, "diff": cmd_diff}
+    from ..errors import OutputError
+
     try:
         return handlers[args.command](args)
+    except OutputError as exc:  # nothing could be written where it had to be (the temporary folder, say)
+        _err(str(exc))
+        return EXIT_FAILED
     except KeyboardInterrupt:
         _err("중단했습니다")
         return 130

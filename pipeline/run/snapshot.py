@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from ..errors import InputError
+from ..errors import InputError, OutputError
 
 COPY_TRIES = 3
 CHUNK = 1 << 20
@@ -55,7 +55,10 @@ class SnapshotFolder:
     """A private temporary folder (mode 0700) holding the run's copies; removed by ``close``."""
 
     def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="pledge-inputs-"))
+        try:
+            self.root = Path(tempfile.mkdtemp(prefix="pledge-inputs-"))
+        except OSError as exc:
+            raise OutputError(Path(tempfile.gettempdir()), exc) from exc
         self._n = 0
 
     def take(self, source: Path) -> Snapshot:
