@@ -44,16 +44,37 @@ class Table:
     # Index (into Document.tables) of the table whose cell holds this one, for nested tables.
     parent: Optional[int] = None
 
-    def grid(self) -> list[list[Optional[Cell]]]:
-        """Slot matrix where every slot a merged cell covers points to that cell."""
-        g: list[list[Optional[Cell]]] = [[None] * self.cols for _ in range(self.rows)]
-        for c in self.cells:
-            for r in range(c.row, min(c.row + c.rowspan, self.rows)):
-                for k in range(c.col, min(c.col + c.colspan, self.cols)):
-                    g[r][k] = c
+    def grid(self) -> "list[list[Optional[Cell]]] | SparseGrid":
+        """Slot matrix where every slot a merged cell covers points to that cell (a later cell wins an overlap).
+
+        A list of row lists for any table a reader lets through (at most ``DENSE_GRID_SLOTS`` slots);
+        a table built with more slots than that gets a ``SparseGrid`` with the same ``g[r][c]``,
+        ``len`` and iteration, so a size the cells do not fill never becomes memory.
+        """
+        rows, cols = self.rows, self.cols
+        if rows * cols > DENSE_GRID_SLOTS:
+            return SparseGrid(self)
+        g: list[list[Optional[Cell]]] = [[None] * cols for _ in range(rows if rows > 0 else 0)]
+        for c in self.cells:  # clipped to the grid; plain comparisons: this runs for every table of a report
+            k0 = c.col if c.col > 0 else 0
+            k1 = c.col + c.colspan
+            if k1 > cols:
+                k1 = cols
+            r0 = c.row if c.row > 0 else 0
+            r1 = c.row + c.rowspan
+            if r1 > rows:
+                r1 = rows
+            if k1 - k0 == 1:
+                for r in range(r0, r1):
+                    g[r][k0] = c
+            elif k1 > k0:
+                span = [c] * (k1 - k0)
+                for r in range(r0, r1):
+                    g[r][k0:k1] = span
         return g
 
     def cell_at(self, row: int, col: int) -> Optional[Cell]:
+        """The cell covering slot (row, col), or None: a scan of the cells, so no table size costs memory."""
         for c in self.cells:
             if c.row <= row < c.row + c.rowspan and c.col <= col < c.col + c.colspan:
                 return c
@@ -77,6 +98,119 @@ class Table:
                 for c in sorted(self.cells, key=lambda c: (c.row, c.col))
             ],
         }
+
+
+# How many slots (rows x columns, summed over its tables) a reader lets one document hold.  Measured through
+# `extract` on the seed card with one table widened to 11 x 100000 (1.1 M slots): 9 s and 340 MB, 8-16 us and
+# about 300 bytes a slot in the normaliser; the largest real document of the corpus holds 1,938 slots.
+MAX_DOCUMENT_SLOTS = 1_000_000
+# Up to this many slots grid() is a plain list of rows (8 bytes a slot); beyond it, a SparseGrid.
+DENSE_GRID_SLOTS = MAX_DOCUMENT_SLOTS
+
+
+class SparseGrid:
+    """``Table.grid()`` of a table too large to lay out: indexed like the list of rows, nothing allocated per slot.
+
+    Only a table built outside the readers (they refuse more than ``MAX_DOCUMENT_SLOTS``) gets one; a row
+    is looked up from the cells when it is asked for, so memory follows the cells, not the declared size.
+    """
+
+    def __init__(self, table: Table) -> None:
+        self._cells = table.cells
+        self._rows = max(table.rows, 0)
+        self._cols = max(table.cols, 0)
+        self._last: Optional[tuple[int, _SparseRow]] = None
+
+    def __len__(self) -> int:
+        return self._rows
+
+    def __getitem__(self, r: int) -> "_SparseRow":
+        if not isinstance(r, int):
+            raise TypeError("SparseGrid rows are indexed by int")
+        if r < 0:
+            r += self._rows
+        if not 0 <= r < self._rows:
+            raise IndexError("grid row out of range")
+        if self._last is None or self._last[0] != r:
+            covering = [c for c in self._cells if c.row <= r < c.row + c.rowspan]
+            self._last = (r, _SparseRow(covering, self._cols))
+        return self._last[1]
+
+    def __iter__(self) -> Iterator["_SparseRow"]:
+        for r in range(self._rows):
+            yield self[r]
+
+
+class _SparseRow:
+    """One row of a SparseGrid: the cells covering it, a later cell winning an overlap as in a dense grid."""
+
+    def __init__(self, cells: list[Cell], cols: int) -> None:
+        self._cells = cells
+        self._cols = cols
+
+    def __len__(self) -> int:
+        return self._cols
+
+    def __getitem__(self, k: int) -> Optional[Cell]:
+        if not isinstance(k, int):
+            raise TypeError("grid columns are indexed by int")
+        if k < 0:
+            k += self._cols
+        if not 0 <= k < self._cols:
+            raise IndexError("grid column out of range")
+        for c in reversed(self._cells):
+            if c.col <= k < c.col + c.colspan:
+                return c
+        return None
+
+    def __iter__(self) -> Iterator[Optional[Cell]]:
+        for k in range(self._cols):
+            yield self[k]
+
+
+def fit_to_cells(table: Table, declared_rows: int, declared_cols: int) -> list[str]:
+    """Size ``table`` by the cells it holds, inside the size its file declares; return what had to be corrected.
+
+    A declared row or column count is only a claim and allocates nothing: the table becomes as large as its
+    cells reach (declared rows or columns no cell fills are dropped) and a span running past the declared
+    edge is cut there.  A cell at a negative address or outside the declared table, or with a span below 1,
+    raises ValueError: where it belongs cannot be known.  Readers call this once per table, then
+    ``SlotBudget.take``; a well-formed table (every real one in the corpus) comes out unchanged.
+    """
+    notes: list[str] = []
+    for c in table.cells:
+        if c.row < 0 or c.col < 0 or c.row >= declared_rows or c.col >= declared_cols:
+            raise ValueError(f"a cell at row {c.row}, column {c.col} lies outside the table's "
+                             f"{declared_rows} × {declared_cols}")
+        if c.rowspan < 1 or c.colspan < 1:
+            raise ValueError(f"the cell at row {c.row}, column {c.col} spans {c.rowspan} × {c.colspan}")
+        if c.row + c.rowspan > declared_rows or c.col + c.colspan > declared_cols:
+            notes.append(f"the cell at row {c.row}, column {c.col} spans {c.rowspan} × {c.colspan}, past the "
+                         f"table's {declared_rows} × {declared_cols}; cut at its edge")
+            c.rowspan = min(c.rowspan, declared_rows - c.row)
+            c.colspan = min(c.colspan, declared_cols - c.col)
+    rows = max((c.row + c.rowspan for c in table.cells), default=0)
+    cols = max((c.col + c.colspan for c in table.cells), default=0)
+    if (rows, cols) != (declared_rows, declared_cols):
+        notes.append(f"declares {declared_rows} × {declared_cols} but its cells fill {rows} × {cols}; "
+                     f"read as {rows} × {cols}")
+    table.rows, table.cols = rows, cols
+    return notes
+
+
+class SlotBudget:
+    """The slots a document's tables may hold together, taken table by table as a reader finishes them."""
+
+    def __init__(self, limit: int = MAX_DOCUMENT_SLOTS) -> None:
+        self.limit = limit
+        self.used = 0
+
+    def take(self, table: Table) -> None:
+        """Count ``table``'s rows × cols; ValueError once the document's tables hold more than the limit."""
+        self.used += table.rows * table.cols
+        if self.used > self.limit:
+            raise ValueError(f"is {table.rows} × {table.cols}; the tables of one document may hold at most "
+                             f"{self.limit:,} cells")
 
 
 @dataclass(slots=True)

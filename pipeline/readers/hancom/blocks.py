@@ -5,9 +5,10 @@ the same way, or the HWP and HWPX of one card would give different tables.
 """
 from __future__ import annotations
 
-from typing import Iterable, Union
+from typing import Iterable, Optional, Union
 
-from ...model import Table, TextBlock
+from ...errors import InputError
+from ...model import SlotBudget, Table, TextBlock, fit_to_cells
 
 # Symbol-font characters (U+F0xx = byte xx of Wingdings/Symbol) that Hancom
 # documents use as bullets, and Hancom's own framed-digit glyphs (plane 15,
@@ -80,9 +81,37 @@ class BlockCollector:
     TextBlocks and table blocks is one piece of code, and the two readers cannot drift.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, kind: str) -> None:
         self.blocks: list[Union[TextBlock, Table]] = []  # reading order
         self.tables: list[Table] = []  # every table, nested ones included
+        self.warnings: list[str] = []
+        self.kind = kind  # "HWP" | "HWPX", for messages
+        self.part = ""  # the section being read, for messages
+        self._slots = SlotBudget()
+
+    def new_table(self, parent: Optional[int]) -> int:
+        """Register a table before its cells are read (nested tables in them come after it); its index."""
+        self.tables.append(Table(rows=0, cols=0, cells=[], parent=parent))
+        return len(self.tables) - 1
+
+    def finish_table(self, idx: int, declared_rows: int, declared_cols: int) -> None:
+        """Size the table by its cells within what the file declares, and count it against the document's slots.
+
+        Called once the table's cells are read, before anything downstream lays it out (``Table.grid``):
+        a declared size is never allocated, a cell outside it or a document past ``MAX_DOCUMENT_SLOTS`` is
+        one InputError line, a correction the cells force is a warning.
+        """
+        table = self.tables[idx]
+        where = f"table {idx + 1}"
+        try:
+            notes = fit_to_cells(table, declared_rows, declared_cols)
+        except ValueError as e:
+            raise InputError(f"{self.kind} is damaged: {self.part}, {where}: {e}") from None
+        self.warnings.extend(f"{where} {n}" if n.startswith("declares") else f"{where}: {n}" for n in notes)
+        try:
+            self._slots.take(table)
+        except ValueError as e:
+            raise InputError(f"{self.kind} {self.part}, {where} {e} — check that it is a real pledge report") from None
 
     def emit_paragraph(self, events: Iterable[Union[str, int, tuple]]) -> None:
         buf: list[str] = []

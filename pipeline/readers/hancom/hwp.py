@@ -11,14 +11,15 @@ from __future__ import annotations
 import re
 import struct
 from pathlib import Path
-from typing import Iterator, Optional, Union
+from typing import BinaryIO, Iterator, Optional, Union
 
 import olefile
 
 from ...errors import InputError
-from ...model import Cell, Document, Table
+from ...model import Cell, Document
 from .blocks import BlockCollector, clean, compose_text
 from .limits import MAX_MEMBER_BYTES, Budget, human_size, inflate_raw, limit_text
+from .ole import check_container
 from .records import (
     TAG_CTRL_HEADER,
     TAG_LIST_HEADER,
@@ -49,21 +50,26 @@ def read_hwp(path: Path) -> Document:
     path = Path(path)
     try:
         with open(path, "rb") as f:
-            head = f.read(32)
+            return _read_file(f, path.name)
     except FileNotFoundError:
         raise InputError("file not found") from None
     except OSError as e:
         raise InputError(f"cannot read the file ({e.strerror or type(e).__name__})") from None
+
+
+def _read_file(f: BinaryIO, source: str) -> Document:
+    head = f.read(32)
     if head.startswith(HWP3_MAGIC):
         raise InputError("file is HWP 3.x, which is not supported — save it as HWP 5.0/HWPX or PDF in 한글")
     if not head.startswith(olefile.MAGIC):
         raise InputError("not an HWP 5.0 file (no OLE compound-file header)")
+    check_container(f)  # olefile loops or recurses on some damaged containers: refuse those first
     try:
-        ole = olefile.OleFileIO(str(path))
+        ole = olefile.OleFileIO(f)
     except Exception as e:  # olefile raises OSError/struct.error/IndexError/... on damaged containers
         raise InputError(f"HWP is damaged: the OLE container cannot be opened ({_short(e)})") from None
     with ole:
-        return _read_ole(ole, path.name)
+        return _read_ole(ole, source)
 
 
 def _short(e: BaseException) -> str:
@@ -102,7 +108,7 @@ def _read_ole(ole: olefile.OleFileIO, source: str) -> Document:
     if not sections:
         raise InputError(f"HWP is damaged: no {storage}/Section streams")
     budget = Budget()
-    walker = _Walker()
+    walker = _Walker("HWP")
     for name in sections:
         data = _stream(ole, name)
         budget.take(len(data), name)
@@ -111,11 +117,12 @@ def _read_ole(ole: olefile.OleFileIO, source: str) -> Document:
         if compressed:
             data = inflate_raw(data, budget, name)
         roots = build_tree(parse_records(data, name))
+        walker.part = name
         try:
             walker.section(roots)
         except RecursionError:
             raise InputError(f"HWP is damaged: {name} nests objects too deeply") from None
-    return Document(source=source, format="hwp", blocks=walker.blocks, tables=walker.tables)
+    return Document(source=source, format="hwp", blocks=walker.blocks, tables=walker.tables, warnings=walker.warnings)
 
 
 def _section_streams(ole: olefile.OleFileIO, storage: str) -> list[str]:
@@ -217,9 +224,8 @@ class _Walker(BlockCollector):
             return
         trec = kids[t_pos].payload
         rows, cols = struct.unpack_from("<HH", trec, 4) if len(trec) >= 8 else (0, 0)
-        table = Table(rows=rows, cols=cols, cells=[], parent=parent)
-        idx = len(self.tables)
-        self.tables.append(table)
+        idx = self.new_table(parent)
+        table = self.tables[idx]
         yield idx
         # caption: a LIST_HEADER (and its paragraphs) before the TABLE record; its lines follow the table
         yield from self._sub_paragraphs(Record(0, 0, b"", kids[:t_pos]), parent, keep_text=True)
@@ -234,9 +240,7 @@ class _Walker(BlockCollector):
                 lines.append("".join(ev for ev in self._paragraph(r, idx) if isinstance(ev, str)))
         if cell_hdr is not None:
             table.cells.append(_cell(cell_hdr, lines))
-        if table.cells:
-            table.rows = max(table.rows, max(c.row + c.rowspan for c in table.cells))
-            table.cols = max(table.cols, max(c.col + c.colspan for c in table.cells))
+        self.finish_table(idx, rows, cols)
 
 
 def _cell(hdr: Record, lines: list[str]) -> Cell:

@@ -12,14 +12,14 @@ import posixpath
 import re
 import zipfile
 from pathlib import Path
-from typing import Iterator, Optional, Union
+from typing import BinaryIO, Iterator, Optional, Union
 
 from lxml import etree
 
 from ...errors import InputError
-from ...model import Cell, Document, Table
+from ...model import Cell, Document
 from .blocks import BlockCollector, clean, compose_text
-from .limits import Budget, read_zip_member
+from .limits import Budget, check_zip_directory, read_zip_member
 
 HP = "{http://www.hancom.co.kr/hwpml/2011/paragraph}"
 OPF = "{http://www.idpf.org/2007/opf/}"
@@ -28,6 +28,11 @@ OPF = "{http://www.idpf.org/2007/opf/}"
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, dtd_validation=False, recover=False
 )
+
+# libxml2 error codes the reader words itself (xmlerror.h): a depth/size limit, an undefined &name;.
+_ERR_RESOURCE_LIMIT = 114
+_ERR_UNDECLARED_ENTITY = 26
+_MAX_DEPTH = 256  # libxml2's element depth without XML_PARSE_HUGE; OWPML nests ~6 levels per nested table
 
 # Inline elements of hp:t and what they read as.
 _T_CHILD_TEXT = {
@@ -50,27 +55,41 @@ def read_hwpx(path: Path) -> Document:
     """Read an HWPX file; InputError for encrypted, damaged or oversized input."""
     path = Path(path)
     try:
-        zf = zipfile.ZipFile(path)
+        with open(path, "rb") as f:
+            check_zip_directory(f)
+            return _read_zip(f, path.name)
     except FileNotFoundError:
         raise InputError("file not found") from None
+    except OSError as e:
+        raise InputError(f"cannot read the file ({e.strerror or type(e).__name__})") from None
+
+
+def _read_zip(f: BinaryIO, source: str) -> Document:
+    try:
+        zf = zipfile.ZipFile(f)
     except Exception as e:  # zipfile raises BadZipFile/OSError/ValueError/struct.error/... on damaged archives
         raise InputError(f"HWPX is damaged: not a readable zip ({_short(e)})") from None
     with zf:
         budget = Budget()
-        infos = {i.filename: i for i in zf.infolist()}
+        infos: dict[str, zipfile.ZipInfo] = {}
+        for info in zf.infolist():
+            if info.filename in infos:  # which copy 한글 would show cannot be known
+                raise InputError(f"HWPX is damaged: the zip holds two members named {info.filename}")
+            infos[info.filename] = info
         _check_encryption(zf, infos, budget)
         sections = _section_names(zf, infos, budget)
         if not sections:
             raise InputError("HWPX is damaged: no Contents/section*.xml in the file")
-        reader = _Reader()
+        reader = _Reader("HWPX")
         for name in sections:
             data = read_zip_member(zf, infos[name], budget)
             root = _parse(data, name)
+            reader.part = name
             try:
                 reader.section(root)
             except RecursionError:
                 raise InputError(f"HWPX is damaged: {name} nests tables too deeply") from None
-    return Document(source=path.name, format="hwpx", blocks=reader.blocks, tables=reader.tables)
+    return Document(source=source, format="hwpx", blocks=reader.blocks, tables=reader.tables, warnings=reader.warnings)
 
 
 def _short(e: BaseException) -> str:
@@ -79,10 +98,31 @@ def _short(e: BaseException) -> str:
 
 
 def _parse(data: bytes, name: str) -> etree._Element:
+    """The member's root element; InputError naming what is wrong in words, not in libxml2's.
+
+    A DOCTYPE is refused: 한글 never writes one, and its entities could only be dropped (the parser
+    resolves none, so ``&e;`` would vanish from a cell's text) or expanded (the door to XXE and
+    billion-laughs).  Predefined entities (``&amp;``) and character references (``&#44032;``) are plain XML
+    and read as their characters.
+    """
     try:
-        return etree.fromstring(data, _PARSER)
+        root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as e:
+        msg = str(e)
+        if e.code == _ERR_RESOURCE_LIMIT and "depth" in msg.lower():
+            raise InputError(f"HWPX is damaged: {name} nests elements more than {_MAX_DEPTH} levels deep") from None
+        if e.code == _ERR_RESOURCE_LIMIT:
+            raise InputError(f"HWPX is damaged: {name} holds a text or name past the XML parser's size limit "
+                             "(10 MB in one piece)") from None
+        if e.code == _ERR_UNDECLARED_ENTITY:
+            raise InputError(f"HWPX is damaged: {name} uses an entity reference that is not defined "
+                             f"({_short(e).split(',')[0]})") from None
         raise InputError(f"HWPX is damaged: {name} is not well-formed XML ({_short(e)})") from None
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise InputError(f"HWPX is damaged: {name} has a DOCTYPE, which 한글 never writes "
+                         "(its entity references could only be dropped or guessed)") from None
+    return root
 
 
 def _check_encryption(zf: zipfile.ZipFile, infos: dict, budget: Budget) -> None:
@@ -208,21 +248,16 @@ class _Reader(BlockCollector):
                 yield from self._sub_lists(cap, parent, keep_text=True)
 
     def _table_grid(self, tbl: etree._Element, parent: Optional[int]) -> int:
-        rows = _int(tbl.get("rowCnt"))
-        cols = _int(tbl.get("colCnt"))
-        table = Table(rows=rows, cols=cols, cells=[], parent=parent)
-        idx = len(self.tables)
-        self.tables.append(table)
+        idx = self.new_table(parent)
+        cells = self.tables[idx].cells
         for tr in tbl:
             if _local(tr) != "tr":
                 continue
             for tc in tr:
                 if _local(tc) != "tc":
                     continue
-                table.cells.append(self._cell(tc, idx))
-        if table.cells:
-            table.rows = max(table.rows, max(c.row + c.rowspan for c in table.cells))
-            table.cols = max(table.cols, max(c.col + c.colspan for c in table.cells))
+                cells.append(self._cell(tc, idx))
+        self.finish_table(idx, _int(tbl.get("rowCnt")), _int(tbl.get("colCnt")))
         return idx
 
     def _cell(self, tc: etree._Element, table_idx: int) -> Cell:
@@ -233,9 +268,9 @@ class _Reader(BlockCollector):
             name = _local(ch)
             if name == "cellAddr":
                 row, col = _int(ch.get("rowAddr")), _int(ch.get("colAddr"))
-            elif name == "cellSpan":
-                rowspan = max(1, _int(ch.get("rowSpan"), 1))
-                colspan = max(1, _int(ch.get("colSpan"), 1))
+            elif name == "cellSpan":  # 0 reads as 1, as 한글 does; a negative span is refused by finish_table
+                rowspan = _int(ch.get("rowSpan"), 1) or 1
+                colspan = _int(ch.get("colSpan"), 1) or 1
             elif name == "subList":
                 for p in ch:
                     if _local(p) == "p":
