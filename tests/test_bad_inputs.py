@@ -59,7 +59,7 @@ def test_bad_file_is_refused_with_one_line(corpus: Path, tmp_path: Path, name: s
     _one_clear_line(proc, name, *words)
     # nothing was read, so nothing is written: no set of empty CSVs that looks like a result
     assert not out.exists() or not list(out.iterdir()), list(out.iterdir())
-    assert "CSV를 쓰지 않았습니다" in proc.stderr
+    assert "CSV를 쓰지 않았습니다" in proc.stdout
 
 
 @pytest.mark.parametrize("name", ["encrypted-owner-only.pdf", "hwp-renamed.pdf", "pdf-renamed.hwp", "path-traversal.hwpx"])

@@ -178,7 +178,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     failed = print_outcomes(results, args.debug)
     ok = len(results) - failed
     if not ok:
-        _err(f"읽은 파일이 없어 CSV를 쓰지 않았습니다 ({args.out})")
+        print(f"파일 {len(results)}개 중 0개 읽음 — 읽은 파일이 없어 CSV를 쓰지 않았습니다 ({args.out})")
         return EXIT_FAILED
     try:
         write_csvs(results, args.out)

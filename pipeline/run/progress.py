@@ -1,7 +1,9 @@
-"""Progress of long work (reading files and pages, laying out report pages) on stderr, in Korean.
+"""Progress of long work (reading files and pages, laying out report pages), in Korean.
 
-On a terminal: a live bar (tqdm, pinned), shown only once the work has taken a
-second.  Piped (a log, CI, `make report | tee`): one plain line every few seconds
+On a terminal (stderr is one): a live bar (tqdm, pinned) on stderr, shown only
+once the work has taken a second, and gone when the phase ends.  Piped (a log,
+CI): one plain line on stdout every few seconds — stdout, because stderr holds
+only problems, one line per file, which scripts and tests read exactly
 (``PIPELINE_PROGRESS_EVERY``, default 5) — asked for by the caller's loop
 (``poll``: the worker pool wakes at least once a second) or, for one long call
 such as WeasyPrint's layout, by a ticker thread (never while workers are forked:
@@ -40,11 +42,11 @@ class Progress:
     def __init__(self, label: str, counters: list[tuple[str, Optional[int]]], enabled: Optional[bool] = None,
                  stream: Optional[TextIO] = None, ticker: bool = False) -> None:
         self.label = label
-        self.stream = stream or sys.stderr
         self.totals = {name: total for name, total in counters}
         self.done = {name: 0 for name, _ in counters}
         self.enabled = enabled is not False
-        self.live = self.enabled and _isatty(self.stream)
+        self.live = self.enabled and _isatty(stream or sys.stderr)
+        self.stream = stream or (sys.stderr if self.live else sys.stdout)
         self.every = _every()
         self.started = time.monotonic()
         self.last_line = self.started
