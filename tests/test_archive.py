@@ -134,7 +134,7 @@ def test_quarters_list_and_previous(tmp_path, corpus):
 
 
 def test_tables_of_another_quarter_are_refused(tmp_path, q4, src):
-    with pytest.raises(InputError, match="2021Q3가 아니라 2021Q4"):
+    with pytest.raises(InputError, match="2021Q3 분기가 아니라 2021Q4 분기"):
         archive_quarter(tmp_path, "2021Q3", q4, src)
     assert list_quarters(tmp_path) == []
 

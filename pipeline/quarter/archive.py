@@ -180,7 +180,7 @@ def load_quarter(root: Path, quarter: str) -> dict[str, pd.DataFrame]:
     """An archived quarter's tables (contract CSVs read back as strings)."""
     root = Path(root)
     if quarter not in list_quarters(root):
-        raise InputError(f"{quarter}는 {root}에 보관되어 있지 않습니다")
+        raise InputError(f"{quarter} 분기는 {root}에 보관되어 있지 않습니다")
     return load_tables(root / quarter)
 
 
@@ -291,7 +291,7 @@ def archive_quarter(root: Path, quarter: str, tables: Mapping[str, pd.DataFrame]
         raise InputError(f"분기 표기가 아닙니다: {quarter!r} (예: 2021Q4)")
     named = quarter_of(dict(tables))
     if named is not None and named != quarter:
-        raise InputError(f"표가 {quarter}가 아니라 {named}의 것입니다")
+        raise InputError(f"표가 {quarter} 분기가 아니라 {named} 분기의 것입니다")
     src = _sources(sources)
     changes: Optional[SourceChanges] = None
     with _locked(root):

@@ -26,7 +26,7 @@ def _quarter(value: str) -> str:
 
     v = value.strip().upper().replace("-", "")
     if not is_quarter(v):
-        raise argparse.ArgumentTypeError(f"분기는 2021Q4처럼 씁니다 ({value!r}는 분기가 아닙니다)")
+        raise argparse.ArgumentTypeError(f"분기는 2021Q4처럼 씁니다 (받은 값: {value!r})")
     return v
 
 

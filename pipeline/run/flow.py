@@ -236,7 +236,7 @@ def _previous(run: Run, q: str, body: Optional[str], out: QuarterOutcome) -> Opt
         return None
     other = body_of(run.archive_root, prev)
     if body and other and body != other:
-        out.no_diff = f"이전 분기 {prev} 보관본은 다른 기관({other})의 것이라 {body}와 비교하지 않았습니다"
+        out.no_diff = f"이전 분기 {prev} 보관본은 다른 기관({other})의 것이라 {body} 자료와 비교하지 않았습니다"
         return None
     return prev
 
@@ -267,7 +267,7 @@ def _report(run: Run, q: str, tables: dict, body: Optional[str], version: Option
             diff_df, _ = write_diff(load_quarter(run.archive_root, prev), tables, out.diff_dir, before=prev,
                                     after=q, pdf=run.pdf)
             out.diff = diff_df
-            say(f"{q}: 이전 분기 {prev}와 비교했습니다 — {change_counts(diff_df)}")
+            say(f"{q}: 이전 분기 {prev} 대비 변경 내역을 만들었습니다 — {change_counts(diff_df)}")
         notes = [out.version_note] if out.version_note else []
         n_items = len(tables.get("items", []))
 

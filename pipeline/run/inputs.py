@@ -34,9 +34,9 @@ class InputScan:
             return p.name
 
 
-def check_folder(folder: Path, what: str = "입력 폴더") -> None:
+def check_folder(folder: Path) -> None:
     if not folder.exists():
-        raise UsageError(f"{folder}: {what}가 없습니다 — 보고서 파일을 넣은 폴더를 지정하세요")
+        raise UsageError(f"{folder}: 입력 폴더가 없습니다 — 보고서 파일을 넣은 폴더를 지정하세요")
     if not folder.is_dir():
         raise UsageError(f"{folder}: 폴더가 아니라 파일입니다 — 보고서 파일을 넣은 폴더를 지정하세요")
 
