@@ -18,6 +18,14 @@ from pipeline.run.workers import TimeBudget, default_jobs, file_budget, run_task
 GIB = 1024 ** 3
 
 
+def _burn(seconds: float) -> float:
+    """Spin for this much CPU time (a parser at work, however loaded the machine is)."""
+    start = time.process_time()
+    while time.process_time() - start < seconds:
+        pass
+    return seconds
+
+
 def _sleep(seconds: float) -> float:
     time.sleep(seconds)
     return seconds
@@ -29,20 +37,25 @@ def _spin() -> None:
 
 
 def test_budget_is_per_file_not_per_task() -> None:
-    """Three 1-second tasks of one file with a 1.5 s budget: the first ends, the second is stopped when the file's
-    time is used up, the third never starts; another file's task is not affected."""
+    """Three tasks of one file, each needing 1 s of CPU, with a 1.5 s budget: the first ends, the second is stopped
+    when the file's time is used up, the third never starts; another file's task is not affected."""
     budget = TimeBudget()
     budget.set("a", 1.5, "budget of a")
     budget.set("b", 30, "budget of b")
-    tasks = [(("a", i), _sleep, (1.0,)) for i in range(3)] + [(("b", 0), _sleep, (0.2,))]
-    t0 = time.monotonic()
+    tasks = [(("a", i), _burn, (1.0,)) for i in range(3)] + [(("b", 0), _burn, (0.2,))]
     res = run_tasks(tasks, 1, budget=budget, group=lambda k: k[0])
-    wall = time.monotonic() - t0
     assert res[("a", 0)][0] == "ok"
     assert res[("a", 1)] == ("error", "budget of a", "")
     assert res[("a", 2)] == ("error", "budget of a", "")
     assert res[("b", 0)][0] == "ok"
-    assert wall < 10, wall  # not three whole tasks' worth, nor a per-task limit each
+    assert budget.spent["a"] < 2.5  # stopped near its budget, not after three whole tasks
+
+
+def test_a_worker_waiting_without_working_is_stopped_too() -> None:
+    """CPU is what is charged, but a hung worker (no CPU) still ends: its wall time counts a quarter."""
+    t0 = time.monotonic()
+    res = run_tasks([("x", _sleep, (60,))], 1, time_limit=0.5)["x"]
+    assert res[0] == "error" and time.monotonic() - t0 < 10
 
 
 def test_budget_scales_with_the_file_and_says_what_it_is(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,9 +6,14 @@ in a C library, the kernel's OOM killer) is reported, and the batch goes on.
 Every failure becomes (status, one Korean line for the user, traceback for --debug).
 
 Time is budgeted per *file*, not per task: the tasks of one file (its page
-count, its page ranges, the join and normalise) share one budget, charged with
-the time each of them ran, so a 2000-page file split into 20 ranges cannot take
-20 times the limit, and a file queued behind others is not charged for waiting.
+count, its page ranges, the join and normalise) share one budget, so a
+2000-page file split into 20 ranges cannot take 20 times the limit, and a file
+queued behind others is not charged for waiting.  A task is charged the CPU time
+its worker used (from /proc), or a quarter of its wall time if that is more: a
+busy office PC (or a test suite on two cores) slows a legitimate read without
+refusing it, a spinning parser is stopped after its budget of CPU, and a worker
+that hangs without working is still stopped, after four times its budget.
+Where /proc is missing, wall time is charged.
 
 A worker dies with its parent: ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` on Linux, and
 a watchdog thread polling the parent's pid elsewhere, so a ``kill -9`` of the
@@ -32,12 +37,14 @@ from ..errors import InputError, NoPledgeItem, describe_os_error
 
 # A fixed budget per file in seconds, for tests and for an office that wants one (unset: scaled to the file).
 FIXED_BUDGET_ENV = "PIPELINE_TIME_LIMIT"
-# The budget of a file: a base plus time per page and per megabyte.  Measured reads take ~0.12 s a page and
-# ~1.5 ms for a card-sized HWP on the 2-core test machine; the budget allows ~4x that on a busy office PC, so a
-# 4-page card gets ~22 s, a 200-page report ~120 s and a 2000-page one ~17 min.
+# The budget of a file in CPU seconds: a base plus time per page and per megabyte.  Measured reads take ~0.12 s of
+# CPU a page and ~1.5 ms for a card-sized HWP on the 2-core test machine; the budget allows ~8x that for an old
+# office PC, so a 4-page card gets ~24 s, a 200-page report ~4 min and a 2000-page one ~34 min.
 BUDGET_BASE_S = 20.0
-BUDGET_PER_PAGE_S = 0.5
+BUDGET_PER_PAGE_S = 1.0
 BUDGET_PER_MB_S = 2.0
+# A task's wall time counts this much less than its CPU time (a worker blocked without working).
+WALL_FACTOR = 4.0
 # Kept for callers that run loose tasks (tests, `tables`): the budget of a task that belongs to no file.
 TIME_LIMIT_S = float(os.environ.get(FIXED_BUDGET_ENV) or 600)
 
@@ -73,7 +80,21 @@ def budget_reason(seconds: float, pages: Optional[int], size: int) -> str:
         basis = "고정 한도"
     else:
         basis = (f"{pages}쪽, " if pages else "") + f"{size / 1e6:.1f} MB 기준"
-    return f"읽는 시간이 이 파일의 한도 {seconds:.0f}초({basis})를 넘어 중단했습니다 — 손상되었거나 비정상적인 파일일 수 있습니다"
+    return (f"읽는 데 쓴 시간이 이 파일의 한도 {seconds:.0f}초({basis})를 넘어 중단했습니다 — "
+            "손상되었거나 비정상적인 파일일 수 있습니다")
+
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(pid: int) -> Optional[float]:
+    """CPU time (user + system) a live or not yet reaped process has used; None where /proc cannot tell."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICK  # utime, stime (fields 14 and 15 of stat)
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def memory_reason() -> str:
@@ -220,9 +241,13 @@ def run_tasks(
         if on_done:
             on_done(t.key, res)
 
+    def used(t: _Task, now: float) -> float:
+        wall = now - t.started
+        cpu = cpu_seconds(t.proc.pid) if t.proc is not None else None
+        return wall if cpu is None else max(cpu, wall / WALL_FACTOR)
+
     def expired(g: Hashable, now: float) -> bool:
-        used = sum(now - t.started for t in running if t.group == g)
-        return used >= budget.left(g)
+        return sum(used(t, now) for t in running if t.group == g) >= budget.left(g)
 
     while pending or running:
         while pending and len(running) < max(1, jobs):
@@ -242,9 +267,10 @@ def run_tasks(
         by_group: dict[Hashable, list[_Task]] = {}
         for t in running:
             by_group.setdefault(t.group, []).append(t)
+        # CPU accrues at most a second a second per task: waking at (left - used) / tasks is never late
         timeout = max(0.01, min(
-            (budget.left(g) - sum(now - t.started for t in ts)) / len(ts) for g, ts in by_group.items()))
-        ready = wait([t.conn for t in running], timeout=min(timeout, 1.0 if on_tick else 3600))
+            (budget.left(g) - sum(used(t, now) for t in ts)) / len(ts) for g, ts in by_group.items()))
+        ready = wait([t.conn for t in running], timeout=min(timeout, 1.0 if on_tick else 5.0))
         if on_tick:
             on_tick()
         now = time.monotonic()
@@ -261,19 +287,21 @@ def run_tasks(
                     res = ("internal", f"읽는 작업 프로세스가 비정상 종료했습니다 ({why}) — 이 파일을 파이프라인 담당자에게 "
                            "보내 주세요", "")
             if res is not None:
+                charged = used(t, now)  # before the join: a reaped worker's /proc entry is gone
                 t.conn.close()
                 t.proc.join(5)
                 running.remove(t)
-                budget.charge(t.group, now - t.started)
+                budget.charge(t.group, charged)
                 finish(t, res)
         for g in {t.group for t in running}:
             if expired(g, now):
                 for t in [t for t in running if t.group == g]:
+                    charged = used(t, now)
                     t.proc.kill()
                     t.proc.join(5)
                     t.conn.close()
                     running.remove(t)
-                    budget.charge(g, now - t.started)
+                    budget.charge(g, charged)
                     finish(t, ("error", budget.reason(g), ""))
                 for t in [t for t in pending if t.group == g]:
                     pending.remove(t)
