@@ -51,7 +51,7 @@ def load_side(spec: str, archive_root: Path) -> tuple[str, dict[str, pd.DataFram
 
 
 def write_diff(old: dict, new: dict, out: Path, *, before: str, after: str,
-               pdf: bool = True) -> tuple[pd.DataFrame, list[Path]]:
+               pdf: bool = True, what: str = "") -> tuple[pd.DataFrame, list[Path]]:
     """diff.csv (contract shape) plus its rendering, swapped into ``out`` together; returns the diff with its
     ``restated`` flags and the files written."""
     from ..outputs.render import render_diff
@@ -64,7 +64,7 @@ def write_diff(old: dict, new: dict, out: Path, *, before: str, after: str,
 
     def write(tmp: Path) -> None:
         write_diff_csv(tmp / "diff.csv", d.drop(columns=["restated"]))
-        with rendering(f"변경 내역 만드는 중 ({before} → {after}, {len(d)}건)"):
+        with rendering(f"변경 내역 만드는 중 ({what or f'{before} → {after}'}, {len(d)}건)"):
             render_diff(d, tmp, before=before, after=after, tables=new, pdf=pdf)
 
     write_file_set(out, write, names)
@@ -215,7 +215,8 @@ def _version_diff(run: Run, q: str, archived: dict, version: Path, out: QuarterO
         out.version_diff = _read_diff(folder)
         return
     try:
-        d, _ = write_diff(load_tables(version), archived, folder, before=q, after=q, pdf=run.pdf)
+        d, _ = write_diff(load_tables(version), archived, folder, before=q, after=q, pdf=run.pdf,
+                          what=f"{q} 이전 보관본 대비")
     except OSError as exc:
         raise OutputError(folder, exc) from exc
     out.version_diff = d
