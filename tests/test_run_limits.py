@@ -52,7 +52,7 @@ def test_budget_is_per_file_not_per_task() -> None:
 
 
 def test_a_worker_waiting_without_working_is_stopped_too() -> None:
-    """CPU is what is charged, but a hung worker (no CPU) still ends: its wall time counts a quarter."""
+    """CPU is what is charged, but a hung worker (no CPU) still ends: its wall time counts half."""
     t0 = time.monotonic()
     res = run_tasks([("x", _sleep, (60,))], 1, time_limit=0.5)["x"]
     assert res[0] == "error" and time.monotonic() - t0 < 10

@@ -9,10 +9,11 @@ Time is budgeted per *file*, not per task: the tasks of one file (its page
 count, its page ranges, the join and normalise) share one budget, so a
 2000-page file split into 20 ranges cannot take 20 times the limit, and a file
 queued behind others is not charged for waiting.  A task is charged the CPU time
-its worker used (from /proc), or a quarter of its wall time if that is more: a
+its worker used (from /proc), or half its wall time if that is more: a
 busy office PC (or a test suite on two cores) slows a legitimate read without
 refusing it, a spinning parser is stopped after its budget of CPU, and a worker
-that hangs without working is still stopped, after four times its budget.
+that hangs without working (or starves on a crowded machine) is still stopped,
+after at most twice its budget in wall time.
 Where /proc is missing, wall time is charged.
 
 A worker dies with its parent: ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` on Linux, and
@@ -43,8 +44,8 @@ FIXED_BUDGET_ENV = "PIPELINE_TIME_LIMIT"
 BUDGET_BASE_S = 20.0
 BUDGET_PER_PAGE_S = 1.0
 BUDGET_PER_MB_S = 2.0
-# A task's wall time counts this much less than its CPU time (a worker blocked without working).
-WALL_FACTOR = 4.0
+# A task is charged at least its wall time divided by this (a worker blocked, or starved of CPU).
+WALL_FACTOR = 2.0
 # Kept for callers that run loose tasks (tests, `tables`): the budget of a task that belongs to no file.
 TIME_LIMIT_S = float(os.environ.get(FIXED_BUDGET_ENV) or 600)
 
