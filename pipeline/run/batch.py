@@ -170,7 +170,9 @@ def process_files(
         for i, snap in snaps.items():
             hit = cache.get(snap.sha256, quarter)
             if hit is not None:
-                hit["items"]["source_file"] = paths[i].name  # the same bytes may arrive under another name
+                for df in hit.values():  # the same bytes may arrive under another name
+                    if isinstance(df, pd.DataFrame) and "source_file" in df.columns:
+                        df["source_file"] = paths[i].name
                 results[i] = FileResult(paths[i], "ok", tables=hit, cached=True)
             else:
                 todo.append(i)

@@ -85,6 +85,21 @@ class KoreanParser(argparse.ArgumentParser):
 _DEBUG_HELP = "내부 오류의 자세한 내용(영문 traceback)을 보여 줍니다 — 개발자용 (기본: 끔)"
 
 
+def _pages(value: str) -> list[int]:
+    """``3``, ``2-5``, ``1,4`` or ``1,3-5`` → sorted distinct page numbers."""
+    out: set[int] = set()
+    try:
+        for part in value.split(","):
+            a, _, b = part.strip().partition("-")
+            lo, hi = int(a), int(b) if b else int(a)
+            if lo < 1 or hi < lo or hi - lo > 100_000:
+                raise ValueError
+            out.update(range(lo, hi + 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--pages는 3, 2-5, 1,4처럼 씁니다 (받은 값: {value!r})") from None
+    return sorted(out)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .workers import WORKER_MEMORY_BYTES, default_jobs
 
@@ -117,10 +132,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("tables", help="리더가 찾은 표를 칸마다 보여 줍니다 (숫자가 이상할 때)",
                        description="리더가 찾은 표를 칸마다(쪽, 위치, 병합 포함) 보여 줍니다.\n"
-                       "예: python -m pipeline tables input/카드.pdf")
+                       "예: python -m pipeline tables input/카드.pdf --pages 2-5")
     t.add_argument_group("인자").add_argument("file", type=Path, metavar="FILE", help="볼 파일. 예: input/카드.pdf")
     t.options.add_argument("--json", action="store_true", help="JSON 배열 하나로 (표 하나가 요소 하나; 기본: 글로)")
-    t.options.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP)
+    t.options.add_argument("--pages", type=_pages, metavar="PAGES",
+                           help="PDF의 이 쪽만 (기본: 모든 쪽). 예: --pages 3, --pages 2-5, --pages 1,4")
+    t.options.add_argument("--debug", nargs="?", const=True, default=argparse.SUPPRESS, metavar="DIR",
+                           help="내부 오류의 자세한 내용(영문 traceback)을 보여 줍니다; DIR을 (FILE 뒤에) 주면 PDF의 쪽마다 "
+                           "리더가 찾은 선·칸·행/열을 그린 PNG도 거기에 씁니다 — 개발자용 (기본: 끔)")
 
     r = sub.add_parser("report", help="input/ → 읽기 → 보관 → 보고서 → 비교 (make report가 하는 일)",
                        description="입력 폴더의 카드를 읽어 분기별로 보관하고, 보고서와 전 분기 대비 변경 내역을 만듭니다.\n"
@@ -204,18 +223,53 @@ def _cache_dir() -> Optional[Path]:
 
 # ----------------------------------------------------------------------------- tables
 
+def _ranges(pages: list[int]) -> list[tuple[int, int]]:
+    """Sorted pages as contiguous (first, last) ranges."""
+    out: list[tuple[int, int]] = []
+    for p in pages:
+        if out and p == out[-1][1] + 1:
+            out[-1] = (out[-1][0], p)
+        else:
+            out.append((p, p))
+    return out
+
+
 def cmd_tables(args: argparse.Namespace) -> int:
-    from .batch import read_part
+    from ..errors import InputError
+    from ..readers import backend_for
+    from .batch import join_parts, read_part
     from .workers import run_tasks
 
-    res = run_tasks([("t", read_part, (args.file, None))], 1)["t"]
-    status, value, detail = res
-    if status != "ok":
-        _err(f"{args.file}: {value}")
-        if args.debug and detail:
-            _err(detail)
-        return EXIT_FAILED
-    doc = value
+    debug_dir = Path(args.debug) if isinstance(args.debug, str) else None
+    ranges: list[Optional[tuple[int, int]]] = [None]
+    if args.pages or debug_dir:
+        try:
+            paged = backend_for(args.file).paged
+        except (InputError, OSError) as exc:
+            _err(f"{args.file}: {exc}")
+            return EXIT_FAILED
+        if not paged:
+            _err(f"{args.file}: --pages and --debug DIR need a PDF (this format has no fixed pages)")
+            return EXIT_USAGE
+        if args.pages:
+            ranges = list(_ranges(args.pages))
+    tasks = [(i, read_part, (args.file, r)) for i, r in enumerate(ranges)]
+    if debug_dir:
+        from ..readers.pdf.debug import write_debug_pages
+
+        tasks.append(("png", write_debug_pages, (args.file, args.pages, debug_dir)))
+    results = run_tasks(tasks, 1)
+    for key in sorted(results, key=str):
+        status, value, detail = results[key]
+        if status != "ok":
+            _err(f"{args.file}: {value}")
+            if args.debug and detail:
+                _err(detail)
+            return EXIT_FAILED
+    parts = [results[i][1] for i in range(len(ranges))]
+    doc = parts[0] if len(parts) == 1 else join_parts(args.file, parts)
+    if debug_dir:
+        _err(f"{args.file}: {len(results['png'][1])} page picture(s) in {debug_dir}")
     if args.json:
         json.dump(doc.tables_json(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -226,7 +280,9 @@ def cmd_tables(args: argparse.Namespace) -> int:
         where = f"page {t.page}" if t.page else "no fixed page"
         box = f" bbox {tuple(round(v, 1) for v in t.bbox)}" if t.bbox else ""
         parent = f" (inside table {t.parent + 1})" if t.parent is not None else ""
-        print(f"\n== table {i + 1}: {t.rows} x {t.cols}, {where}{box}{parent}")
+        links = "".join([f" (continues table {t.continues + 1})" if t.continues is not None else "",
+                         f" (continued by table {t.continued_by + 1})" if t.continued_by is not None else ""])
+        print(f"\n== table {i + 1}: {t.rows} x {t.cols}, {where}{box}{parent}{links}")
         for c in sorted(t.cells, key=lambda c: (c.row, c.col)):
             span = ""
             if c.rowspan > 1 or c.colspan > 1:
