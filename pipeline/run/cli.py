@@ -96,7 +96,7 @@ def _pages(value: str) -> list[int]:
                 raise ValueError
             out.update(range(lo, hi + 1))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--pages는 3, 2-5, 1,4처럼 씁니다 (받은 값: {value!r})") from None
+        raise argparse.ArgumentTypeError(f"--pages takes pages like 3, 2-5 or 1,4, not {value!r}") from None
     return sorted(out)
 
 
