@@ -1,5 +1,6 @@
-"""What the console says about each file read: errors and warnings by their message, info findings by their
-count, and one summary line with the figures read and not read; findings.csv names file and page."""
+"""What the console says about each file read: errors and warnings by their message (`경고: …`), info findings
+by their count, and one summary line with the figures read and not read (`수치 1,240개 읽음, 6개 못 읽음`);
+findings.csv names file and page."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,15 +27,15 @@ def test_loud_findings_by_message_info_by_count_and_the_figures_line(capsys) -> 
                  Finding("total_by_arithmetic", "info", "column 3 is the total", 7)], 1240, 6)
     assert print_outcomes([r]) == 0
     out, err = capsys.readouterr()
-    assert err.splitlines() == ["r.pdf: warning: 추진실적, p.8, row 3, column 4: '12회' was not read",
-                                "r.pdf: error: page 9: a card whose item could not be identified"]
-    assert out.splitlines() == ["r.pdf: figures: 1,240 read, 6 not read; 2 info finding(s) — see findings.csv"]
+    assert err.splitlines() == ["r.pdf: 경고: 추진실적, p.8, row 3, column 4: '12회' was not read",
+                                "r.pdf: 오류: page 9: a card whose item could not be identified"]
+    assert out.splitlines() == ["r.pdf: 수치 1,240개 읽음, 6개 못 읽음; 참고 2건 — findings.csv 참고"]
 
 
 def test_a_clean_file_says_only_its_figures(capsys) -> None:
     print_outcomes([_result([], 276, 0)])
     out, err = capsys.readouterr()
-    assert (out, err) == ("r.pdf: figures: 276 read, 0 not read\n", "")
+    assert (out, err) == ("r.pdf: 수치 276개 읽음, 0개 못 읽음\n", "")
 
 
 def test_findings_carry_source_file_and_page() -> None:
@@ -48,4 +49,4 @@ def test_findings_carry_source_file_and_page() -> None:
 def test_cli_summary_line_on_a_variety_file(corpus: Path, tmp_path: Path) -> None:
     proc = run_cli("extract", str(corpus / "variety/gaon-2024Q2.hwpx"), "--out", str(tmp_path), "--no-cache")
     assert proc.returncode == 0 and proc.stderr == ""
-    assert "gaon-2024Q2.hwpx: figures: 276 read, 0 not read" in proc.stdout
+    assert "gaon-2024Q2.hwpx: 수치 276개 읽음, 0개 못 읽음" in proc.stdout

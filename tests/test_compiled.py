@@ -45,4 +45,4 @@ def test_hundred_item_report_gives_zero_findings(compiled_pdf, tmp_path: Path) -
     assert proc.stderr.strip() == ""
     with open(tmp_path / "out" / "findings.csv", encoding="utf-8-sig") as f:
         assert f.read().strip().count("\n") == 0  # the header only
-    assert re.search(r"figures: 8,700 read, 0 not read", proc.stdout), proc.stdout
+    assert re.search(r"수치 8,700개 읽음, 0개 못 읽음", proc.stdout), proc.stdout
