@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
+from ..dataset import cli as collect_cli
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -73,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--archive", type=Path, default=Path("output/archive"), metavar="DIR")
     d.add_argument("--no-pdf", action="store_true", help="write diff.csv and diff.html only")
     d.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
+    collect_cli.add_parser(sub)
     return p
 
 
@@ -175,7 +178,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     if not hasattr(args, "debug"):
         args.debug = False
-    handlers = {"extract": cmd_extract, "tables": cmd_tables, "report": cmd_report, "diff": cmd_diff}
+    handlers = {"extract": cmd_extract, "tables": cmd_tables, "report": cmd_report, "diff": cmd_diff, "collect": collect_cli.run}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:
