@@ -151,6 +151,7 @@ def _check_tree(corpus: Path, tmp_path: Path, files: list[tuple[str, str]], no_q
     for t in ALL_TABLES:
         assert got[t] == expected[t], t
     assert _got(ds, via_manifest=True) == got
+    _readme_questions(ds)
 
     # A second run reads nothing and rewrites nothing.
     before = _files(ds)
@@ -172,6 +173,32 @@ def _check_tree(corpus: Path, tmp_path: Path, files: list[tuple[str, str]], no_q
     expected = _expected(root, work)
     assert _got(ds) == expected
     assert not (ds / STAGING).exists() or not any((ds / STAGING).iterdir())
+
+
+def _readme_questions(ds: Path) -> None:
+    """The README's three DuckDB questions run on this dataset (so the README cannot drift from the data)."""
+    import re
+
+    import duckdb
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Collect: every body, every quarter"):]
+    section = section[:section.index("\n## ", 1)]
+    queries = re.findall(r"```sql\n(.*?)```", section, re.S)
+    assert len(queries) == 3
+    cwd = os.getcwd()
+    try:
+        os.chdir(ds.parent)
+        (ds.parent / "dataset").symlink_to(ds)
+        results = [duckdb.sql(q).fetchall() for q in queries]
+    finally:
+        os.chdir(cwd)
+    completion, budget, restated = results
+    m = read_manifest(ds)
+    assert {(b, q) for b, q, *_ in completion} == {(e.body, e.quarter) for e in m.values() if e.status == "ok"}
+    assert budget and all(row[-1] is None or 0 <= row[-1] <= 200 for row in budget)
+    # The seed card's 2021Q2 사례관리확대 figure, 87 in the 2021Q3 report and 89 in the 2021Q4 one.
+    assert ("한빛구", "57", "2021Q2", "2021Q3", "87", "2021Q4", "89") in {(r[0], r[1], *r[4:]) for r in restated}
 
 
 def test_collect_equals_extract_of_each_file_then_reads_nothing_then_only_the_changed_file(

@@ -64,7 +64,7 @@ class Engine:
                 self.client = Client(self.cluster)
         except OSError as exc:  # includes TimeoutError: nobody answers at the address
             self.__exit__(None, None, None)
-            raise ClusterProblem(f"스케줄러 {self.scheduler or '(로컬)'}에 연결할 수 없습니다 ({exc})") from None
+            raise ClusterProblem(f"스케줄러에 연결할 수 없습니다 ({exc})") from None
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -87,7 +87,7 @@ class Engine:
         try:
             self.client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
         except TimeoutError:
-            raise ClusterProblem(f"스케줄러 {self.scheduler}에 작업자가 하나도 없습니다") from None
+            raise ClusterProblem(f"스케줄러에 {CONNECT_TIMEOUT_S}초 안에 붙은 작업자가 하나도 없습니다") from None
         info = self.client.run(worker_info, version)
         bad = [f"{addr}: {i['problem']}" for addr, i in sorted(info.items()) if i["problem"]]
         if bad:

@@ -3,8 +3,10 @@
 Why fixed: a dataset is thousands of part files, and a reader (DuckDB, pyarrow)
 unifies their schemas; a column that happens to be all blank in one file would
 otherwise be typed `null` there and `double` elsewhere.  The rule is one line:
-money (`*_mkrw`) and the plan/performance `value` are float64, every other
-contract column is the CSV's text (`57`, `2021Q4`, `2021-03`), blank as null.
+money (`*_mkrw`) and the plan/performance `value` are float64 (a blank cell is
+null), every other contract column is the CSV's text (`57`, `2021Q4`,
+`2021-03`), a blank cell the empty string — so a key such as `unit` joins as
+printed (`USING (item_no, unit, period)`), which null would not.
 Each row also carries ``source_path``, the file's path under ROOT (the key of
 the manifest), so a row can always be traced to its file.
 
@@ -61,7 +63,7 @@ def to_arrow(table: str, df: pd.DataFrame, source: str) -> pa.Table:
             col = df[c] if c in df.columns else [None] * len(df)
             arrays.append(pa.array([_number(table, c, v) for v in col], pa.float64()))
         else:
-            arrays.append(pa.array([None if v == "" else str(v) for v in text[c]], pa.string()))
+            arrays.append(pa.array([str(v) for v in text[c]], pa.string()))
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
