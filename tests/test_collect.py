@@ -215,14 +215,11 @@ def test_collect_of_the_whole_public_corpus_equals_extract(corpus: Path, tmp_pat
 
 @pytest.fixture
 def cluster():
-    """A LocalCluster of 2 worker processes that may fork (what `collect` itself starts), reached by address."""
-    import dask
+    """A LocalCluster of 2 worker processes with Dask's defaults (daemonic workers), reached by address."""
     from distributed import LocalCluster
 
-    with dask.config.set({"distributed.worker.daemon": False}):  # held: the nanny reads it when it restarts a worker
-        c = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
         yield c
-        c.close()
 
 
 def test_a_worker_killed_mid_run_costs_no_file_and_counts_none_twice(corpus: Path, tmp_path: Path, cluster,
@@ -254,14 +251,16 @@ def test_a_worker_killed_mid_run_costs_no_file_and_counts_none_twice(corpus: Pat
     assert _got(ds) == _expected(root, tmp_path / "work")  # no row missing, none twice
 
 
-def test_a_cluster_whose_workers_may_not_fork_is_refused_in_one_line(corpus: Path, tmp_path: Path) -> None:
-    from distributed import LocalCluster
+def test_workers_running_another_pipeline_are_refused_in_one_line(corpus: Path, tmp_path: Path, cluster,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.dataset import collect as collect_mod
 
     root = _tree(corpus, tmp_path / "root", QUICK[:1], None)
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as c:
-        proc = _collect(root, tmp_path / "ds", "--scheduler", c.scheduler_address)
+    # This side changes its code; the workers keep theirs.
+    monkeypatch.setattr(collect_mod, "pipeline_version", lambda: "0.0.0+other")
+    proc = _collect(root, tmp_path / "ds", "--scheduler", cluster.scheduler_address)
     assert proc.returncode == 2
-    assert "DASK_DISTRIBUTED__WORKER__DAEMON=False" in proc.stderr and "Traceback" not in proc.stderr
+    assert "다릅니다 — 같은 버전을 설치하세요" in proc.stderr and "Traceback" not in proc.stderr
     # Nothing was read: only the file that is no report is on record (it needed no worker).
     assert {e.status for e in read_manifest(tmp_path / "ds").values()} == {"not_report"}
 

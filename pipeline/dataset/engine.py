@@ -5,12 +5,12 @@ pages) needs more than one machine, and ``distributed`` gives the same code on a
 laptop (``LocalCluster``) and on a cluster (``--scheduler tcp://host:8786``),
 with a scheduler that reschedules the tasks of a worker that is lost.  What it
 does not give, the file-level isolation (time and memory limits, a crash costing
-one file), stays in ``process_files``: each task forks its own reading child.
+one file), stays in ``process_files``, run by each worker's reading host
+(``host.py``), which forks the per-file child as ``extract`` does.
 
 Choices, each for a reason:
-- workers are processes with one thread each and run *non-daemonic*
-  (``distributed.worker.daemon: False``), because a daemonic process may not
-  fork the reading child;
+- workers are processes with one thread each: a file is read by one process
+  (the host's child), so more threads would only queue behind it;
 - a lost worker's task is rescheduled by the scheduler itself, up to
   ``distributed.scheduler.allowed-failures`` times (3 by default); past that
   the file is reported ``retry`` and the next run reads it again;
@@ -42,10 +42,8 @@ class Engine:
         self.scheduler, self.workers, self.quiet = scheduler, workers, quiet
         self.client = None
         self.cluster = None
-        self.config = None
 
     def __enter__(self) -> "Engine":
-        import dask
         from distributed import Client, LocalCluster
 
         if self.quiet:  # the user reads one Korean line per file, not the scheduler's log
@@ -55,8 +53,6 @@ class Engine:
             if self.scheduler:
                 self.client = Client(self.scheduler, timeout=CONNECT_TIMEOUT_S)
             else:
-                # Held for the cluster's life: a nanny reads it again whenever it restarts a lost worker.
-                self.config = dask.config.set({"distributed.worker.daemon": False})
                 self.cluster = LocalCluster(
                     n_workers=self.workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
                     dashboard_address=None, silence_logs=logging.CRITICAL if self.quiet else logging.WARNING,
@@ -75,15 +71,12 @@ class Engine:
                 except Exception:  # noqa: BLE001 — closing after a failure must not hide it
                     pass
         self.client = self.cluster = None
-        if self.config is not None:
-            self.config.__exit__(None, None, None)
-            self.config = None
 
     def threads(self) -> int:
         return max(1, sum(self.client.nthreads().values()))
 
     def preflight(self, version: str) -> None:
-        """Every worker can read files for this client (same pipeline, may fork), or ClusterProblem says why."""
+        """Every worker runs the same pipeline as this client, or ClusterProblem says which does not."""
         try:
             self.client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
         except TimeoutError:

@@ -8,6 +8,8 @@ name into a private temporary folder and read by
 ``pipeline.run.batch.process_files`` — reader → model → normaliser → checks,
 in a forked child with the batch's time and memory limits — so a row here is
 exactly the row ``extract`` writes for that file (``source_file`` included).
+The call runs in this worker's reading host (``host.py`` says why not in the
+Dask worker itself).
 
 The folder's quarter is passed as ``quarter``: the normaliser uses it only when
 the document states no quarter of its own (its rule: cover or header line, then
@@ -17,7 +19,6 @@ document, else from the folders".
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import shutil
 import socket
@@ -64,9 +65,6 @@ class Outcome:
 
 def worker_problem(version: str) -> Optional[str]:
     """Why this worker cannot read files for a client at ``version`` (None when it can)."""
-    if multiprocessing.current_process().daemon:
-        return ("이 작업자는 daemon 프로세스라 파일마다 격리된 읽기 프로세스를 띄울 수 없습니다 — "
-                "작업자를 DASK_DISTRIBUTED__WORKER__DAEMON=False 환경에서 띄우세요")
     mine = pipeline_version()
     if mine != version:
         return f"작업자의 파이프라인 버전({mine})이 collect를 실행한 쪽({version})과 다릅니다 — 같은 버전을 설치하세요"
@@ -81,7 +79,7 @@ def worker_info(version: str) -> dict:
 def read_one(file: str, data: bytes, folder_quarter: Optional[str], version: str) -> Outcome:
     """Read one file (``file`` is its path under ROOT, for names and provenance; ``data`` its bytes)."""
     from ..contract import COLUMNS
-    from ..run.batch import process_files
+    from .host import HostLost, host
     from .schema import NotANumber, to_arrow
 
     started = time.monotonic()
@@ -95,7 +93,11 @@ def read_one(file: str, data: bytes, folder_quarter: Optional[str], version: str
     try:
         path = folder / PurePosixPath(file).name
         path.write_bytes(data)
-        r = process_files([path], quarter=folder_quarter, jobs=1, cache_dir=None, progress=False)[0]
+        try:
+            r = host().read(path, folder_quarter)
+        except HostLost:
+            out.reason = "이 파일을 읽던 프로세스가 밖에서 끝났습니다 — 다음 실행에서 다시 읽습니다"
+            return out
         out.status, out.reason, out.detail = r.status, r.message, r.detail
         if r.ok and r.tables is not None:
             items = r.tables["items"]
