@@ -23,7 +23,7 @@ from ..fsio import sha256_file
 from .commit import Lock, recover
 from .engine import Engine
 from .layout import from_folders
-from .manifest import RETRY_STATUSES, Entry, read_manifest, up_to_date
+from .manifest import RETRY_STATUSES, read_manifest, up_to_date
 from .task import Outcome, pipeline_version
 from .writer import Writer, place
 
@@ -88,7 +88,8 @@ def _sniff(path: Path) -> Optional[str]:
 
 
 class Progress:
-    """`수집 중: 파일 12/40 · 실패 1 · 분당 31.5개` on a terminal; on a pipe, a line per commit only."""
+    """`수집 중: 파일 12/40 · 실패 1 · 분당 31.5개`: redrawn on stderr when it is a terminal; otherwise one line on
+    stdout per commit (a log keeps the pace, and stderr keeps one line per problem)."""
 
     def __init__(self, total: int, stream: TextIO, enabled: Optional[bool] = None) -> None:
         self.total, self.stream = total, stream
@@ -118,7 +119,7 @@ class Progress:
 
     def committed(self) -> None:
         if not self.tty:
-            print(self.text() + " (저장함)", file=self.stream, flush=True)
+            print(self.text() + " (저장함)", flush=True)
 
     def close(self) -> None:
         if self.tty and self.done:
@@ -204,8 +205,9 @@ def collect(
             raise
         finally:
             s.commits = writer.commits
+        read_now = {src.file for src in todo}
         s.recorded_failures = sum(1 for f, e in writer.entries.items()
-                                  if f in by_file and e.status not in ("ok", "not_report") and f not in {x.file for x in todo})
+                                  if f in by_file and f not in read_now and e.status not in ("ok", "not_report"))
         s.items = sum(e.items for e in writer.entries.values() if e.status == "ok")
     s.seconds = time.monotonic() - started
     return s
@@ -260,7 +262,3 @@ def _read(todo: list[Source], root: Path, writer: Writer, s: Summary, scheduler:
                 bar.committed()
     bar.close()
 
-
-def manifest_entries(dataset: Path) -> dict[str, Entry]:
-    """The manifest of a dataset (for callers that report on it)."""
-    return read_manifest(Path(dataset))
