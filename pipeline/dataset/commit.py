@@ -6,7 +6,7 @@ next run when a kill interrupts it.  Crash-safe at every step; the argument, ste
    reader looks at has changed.  *Killed here:* the next run finds a staging folder without a seal and deletes
    it — the dataset is as it was; the files of this batch are simply read again.
 2. **Seal** (the commit point).  ``COMMIT.json`` — the list of renames (the new part files, then
-   then the manifest, last) and of the old parts to delete — is written to a temporary name, fsynced, and
+   the manifest, last) and of the old parts to delete — is written to a temporary name, fsynced, and
    renamed into the staging folder; the folder is fsynced.  Before the rename there is no seal, after it there
    is a whole one: a rename is atomic.  *Killed here or later:* the next run (first thing, under the lock)
    replays the seal.
