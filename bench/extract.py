@@ -1,7 +1,8 @@
 """Seconds per page of our extraction vs bare pdfplumber ``extract_tables()`` on the same PDF pages.
 
 Run by hand (not by `make test`):  .venv/bin/python bench/extract.py [PDF ...]
-Default inputs: the seed cards and the compiled reports in ../shared/corpus, and the FDI press release.
+Default inputs: the seed cards, the compiled reports and the Chromium variety report (dotted and dashed rules)
+in ../shared/corpus, and the FDI press release.
 Each figure is the median of RUNS runs (time.perf_counter), in this process, no cache.
 """
 from __future__ import annotations
@@ -28,6 +29,7 @@ DEFAULT = [
     CORPUS / "cards" / "seed57-2021Q4.rhwp.pdf",
     CORPUS / "compiled" / "hanbit-2023Q2.lo.pdf",
     CORPUS / "compiled" / "hanbit-2023Q2.rl.pdf",
+    CORPUS / "variety" / "gaon-2024Q2.chrome.pdf",  # dotted rules as ~7,000 squares a page, dashed as paths
     CORPUS / "real" / "pdf" / "moef_fdi_2025q2_press.pdf",
 ]
 

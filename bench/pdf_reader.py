@@ -4,7 +4,7 @@ pdfminer's parsing is most of either number, so the ratio says what our grid
 and text work costs on top of it (target: at most 1.5x).  Median of N runs,
 each in this one process, timed with time.perf_counter.
 
-    .venv/bin/python bench/pdf_reader.py                 # cards, compiled, FDI press release
+    .venv/bin/python bench/pdf_reader.py                 # cards, compiled, variety (Chromium), FDI press release
     .venv/bin/python bench/pdf_reader.py --runs 5 FILE.pdf ...
 """
 from __future__ import annotations
@@ -30,6 +30,7 @@ DEFAULT = [
     "compiled/hanbit-2023Q2.lo.pdf",
     "compiled/hanbit-2023Q2.rl.pdf",
     "compiled/hanbit-2023Q1.lo.pdf",
+    "variety/gaon-2024Q2.chrome.pdf",  # dotted rules as ~7,000 squares a page, dashed as paths
     "real/pdf/moef_fdi_2025q2_press.pdf",
 ]
 

@@ -43,6 +43,10 @@ class Table:
     bbox: Optional[BBox] = None
     # Index (into Document.tables) of the table whose cell holds this one, for nested tables.
     parent: Optional[int] = None
+    # Indexes (into Document.tables) of the same printed table's part on the previous / next page, when a
+    # reader can tell (PDF: its columns line up with the neighbouring page's first / last table).
+    continues: Optional[int] = None
+    continued_by: Optional[int] = None
 
     def grid(self) -> "list[list[Optional[Cell]]] | SparseGrid":
         """Slot matrix where every slot a merged cell covers points to that cell (a later cell wins an overlap).
@@ -86,6 +90,8 @@ class Table:
             "bbox": list(self.bbox) if self.bbox else None,
             "rows": self.rows,
             "cols": self.cols,
+            "continues": self.continues,
+            "continued_by": self.continued_by,
             "cells": [
                 {
                     "row": c.row,
@@ -250,8 +256,10 @@ class Document:
              ) -> "Document":
         """Consecutive parts of one file (pages, or page ranges read by separate workers) as one document.
 
-        The one place that puts parts together: each part's ``parent`` indexes
-        point into its own ``tables``, so they are shifted by the tables before it.
+        The one place that puts parts together: each part's ``parent``,
+        ``continues`` and ``continued_by`` indexes point into its own ``tables``,
+        so they are shifted by the tables before it.  Links across the parts'
+        boundary are the reader's to add (``Backend.join``).
         """
         doc = cls(source=source, format=format, page_count=page_count)
         for part in parts:
@@ -259,6 +267,10 @@ class Document:
             for t in part.tables:
                 if t.parent is not None:
                     t.parent += offset
+                if t.continues is not None:
+                    t.continues += offset
+                if t.continued_by is not None:
+                    t.continued_by += offset
             doc.tables.extend(part.tables)
             doc.blocks.extend(part.blocks)
             doc.warnings.extend(part.warnings)

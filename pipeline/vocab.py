@@ -45,6 +45,11 @@ TABLE_LABELS = {"items": "사업", "budget": "예산", "plan": "추진계획", "
 CHANGE_LABELS = {"added": "추가", "removed": "삭제", "changed": "변경"}
 # 추진상황 values in the order the report counts them.
 STATUS_ORDER = ("완료", "이행 후 계속추진", "정상추진", "부진", "보류", "폐기")
+# Finding severities of findings.csv, most urgent first, and how a clerk reads them.
+SEVERITY_ORDER = ("error", "warning", "info")
+SEVERITY_LABELS = {"error": "오류", "warning": "경고", "info": "참고"}
+# The severities an office must act on (the report's and the workbook's list of what to fix).
+SEVERITIES_TO_FIX = ("error", "warning")
 
 # ----------------------------------------------------------------------------- the normaliser's words
 

@@ -48,7 +48,7 @@ def test_archive_writes_every_file_and_a_manifest(tmp_path, q4, src, corpus):
     r = archive_quarter(tmp_path, "2021Q4", q4, src)
     assert r.status == "written" and r.path == tmp_path / "2021Q4"
     names = sorted(p.name for p in r.path.iterdir())
-    assert names == sorted([f"{t}.csv" for t in ALL_TABLES] + ["2021Q4.xlsx", "manifest.json"])
+    assert names == sorted([f"{t}.csv" for t in ALL_TABLES] + ["2021Q4.xlsx", "summary.csv", "manifest.json"])
     for t in ALL_TABLES:
         assert (r.path / f"{t}.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     m = manifest(tmp_path, "2021Q4")

@@ -59,3 +59,42 @@ def test_shorten_keeps_short_labels_and_cuts_long_ones() -> None:
     assert charts.shorten("완료", 100, 11) == "완료"
     cut = charts.shorten("아주 긴 사업명이 차트의 이름 칸을 넘어가는 경우" * 3, 120, 11)
     assert cut.endswith("…") and charts.text_width(cut, 11) <= 120
+
+
+def test_reference_line_is_labelled_and_runs_through_no_figure() -> None:
+    # The 100 % line of the execution-rate chart: dashed, named, and the figures sit right of the plot.
+    rows = [("4. 허브", 94.7), ("19. 황톳길", 99.9), ("27. 정류장", 130.0), ("43. 경로당", None)]
+    svg = charts.hbar_chart(rows, title="집행률", percent=True, reference=(100.0, "계획 100%"))
+    root = _parse(svg)
+    lines = root.findall(f"{SVG}line")
+    assert len(lines) == 1 and lines[0].get("stroke-dasharray")
+    x_line = float(lines[0].get("x1"))
+    texts = {t.text: t for t in root.iter(f"{SVG}text")}
+    assert "계획 100%" in texts
+    for shown in ("94.7%", "99.9%", "130.0%", "—"):
+        t = texts[shown]
+        left = float(t.get("x")) - charts.text_width(shown, float(t.get("font-size")))
+        assert left > x_line, shown
+    width = float(root.get("width"))
+    for r in root.findall(f"{SVG}rect"):
+        assert float(r.get("x")) + float(r.get("width")) < width - charts.text_width("130.0%", 10.5)
+
+
+def test_every_budget_chart_line_has_its_value_label() -> None:
+    svg = charts.budget_chart(["2019", "2020"], {"city": [460, 776]}, {"total": [323, 842]}, title="예산")
+    root = _parse(svg)
+    ys = [float(t.get("y")) for t in root.iter(f"{SVG}text")]
+    for line in root.findall(f"{SVG}line"):
+        y = float(line.get("y1"))
+        assert any(abs(ty - 3.5 - y) < 1 for ty in ys), y  # a tick label on the line's height
+
+
+def test_budget_chart_legend_wraps_and_new_funds_get_colours() -> None:
+    plan = {f: [10, 20] for f in ("national", "province", "city", "district", "county", "other")}
+    svg = charts.budget_chart(["2023", "2024"], plan, {"total": [5, 6]}, title="예산", width=330)
+    root = _parse(svg)
+    legend = [r for r in root.findall(f"{SVG}rect") if r.get("width") == "10"]
+    assert len(legend) == 7 and len({r.get("y") for r in legend}) > 1  # more than one legend line
+    assert all(float(r.get("x")) + 10 <= 330 for r in legend)
+    assert charts.fund_color("province") != charts.fund_color("county")
+    assert charts.fund_color("민자기금").startswith("#")

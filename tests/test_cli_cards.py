@@ -81,7 +81,7 @@ def test_tables_json_shape(corpus: Path) -> None:
     tables = json.loads(proc.stdout)
     assert isinstance(tables, list) and tables
     for t in tables:
-        assert set(t) == {"page", "bbox", "rows", "cols", "cells"}
+        assert set(t) == {"page", "bbox", "rows", "cols", "continues", "continued_by", "cells"}
         assert t["page"] >= 1 and len(t["bbox"]) == 4
         covered = set()
         for c in t["cells"]:

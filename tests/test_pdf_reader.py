@@ -12,8 +12,9 @@ from lxml import etree
 
 from pipeline.errors import InputError
 from pipeline.model import Document, Table, TextBlock
-from pipeline.readers.pdf.grid import find_grids, segments_from_objects
+from pipeline.readers.pdf.grid import find_grids
 from pipeline.readers.pdf.reader import read_pdf
+from pipeline.readers.pdf.segments import segments_from_objects
 from pipeline.readers.pdf.text import block_text, dedupe
 
 Shape = tuple[int, int, tuple[tuple[int, int, int, int], ...]]
@@ -133,15 +134,15 @@ def test_thin_filled_rects_are_rules_and_white_ones_are_invisible():
 
 def test_cell_text_keeps_glyph_spaces_and_lines():
     # 균등분할 '합  계' has no space glyph: it reads 합계; '6 회' keeps its printed space; two lines stay two.
-    glyphs = [(0, 0, 10, 10, "합", 10), (40, 0, 50, 10, "계", 10),
-              (0, 20, 10, 30, "6", 10), (10, 20, 13, 30, " ", 10), (13, 20, 23, 30, "회", 10)]
+    glyphs = [(0, 0, 10, 10, "합", 10, "F"), (40, 0, 50, 10, "계", 10, "F"),
+              (0, 20, 10, 30, "6", 10, "F"), (10, 20, 13, 30, " ", 10, "F"), (13, 20, 23, 30, "회", 10, "F")]
     assert block_text(glyphs, space_glyphs=True) == "합계\n6 회"
     assert block_text(glyphs, space_glyphs=False) == "합 계\n6 회"
 
 
 def test_label_spread_across_a_wide_cell_gets_no_space():
     # FDI press release: '북미' spread over a 100 pt cell read '북 미' when wide gaps counted as tabs.
-    glyphs = [(0, 0, 14, 14, "북", 14), (100, 0, 114, 14, "미", 14)]
+    glyphs = [(0, 0, 14, 14, "북", 14, "F"), (100, 0, 114, 14, "미", 14, "F")]
     assert block_text(glyphs, space_glyphs=True) == "북미"
 
 

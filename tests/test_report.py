@@ -17,7 +17,7 @@ from pipeline.contract import DIFF
 from pipeline.outputs.diffview import diff_view
 from pipeline.outputs.fetcher import AssetFetcher, RefusedURL
 from pipeline.outputs.render import missing_glyphs, render_diff, render_report
-from pipeline.outputs.view import fmt_num, tasks_view
+from pipeline.outputs.view import tasks_view
 from pipeline.resources import TEMPLATES
 
 CASES = {
@@ -54,14 +54,32 @@ def pdffonts(pdf: Path) -> list[list[str]]:
     return [ln.split() for ln in lines[2:] if ln.strip()]
 
 
+def card_unit_figure(v: object, item_amounts: list[float]) -> str:
+    """A money figure the way the report must print it on the item's page: in 천원 when the item's figures are
+    fractional 백만원 but whole 천원 (the card was printed in 천원), else in 백만원 with separators."""
+    if v is None or v == "" or (isinstance(v, float) and v != v):
+        return ""
+    x = float(v)
+    in_thousands = (any(abs(a - round(a)) > 1e-9 for a in item_amounts)
+                    and all(abs(a * 1000 - round(a * 1000)) < 1e-6 for a in item_amounts))
+    if in_thousands:
+        return f"{round(x * 1000):,}"
+    return f"{int(x):,}" if x.is_integer() else f"{x:,.3f}".rstrip("0").rstrip(".")
+
+
 def expected_figures(tables: dict[str, pd.DataFrame]) -> list[str]:
-    """Every title, item number, status and money figure the report must print exactly."""
+    """Every title, item number, status and money figure the report must print exactly (0 funds aside)."""
     want = []
+    budget = tables["budget"]
     for r in tables["items"].to_dict("records"):
+        rows = budget[budget["item_no"] == r["item_no"]]
+        amounts = [float(a) for a in list(rows["amount_mkrw"]) + [r[c] for c in r if c.endswith("_mkrw")]
+                   if a is not None and a == a and a != ""]
         want += [str(r["item_no"]), r["title"], r["status"], r["category"], r["lead_department"]]
-        want += [fmt_num(r[c]) for c in ("total_budget_mkrw", "total_national_mkrw", "total_city_mkrw",
-                                         "total_district_mkrw", "total_other_mkrw", "secured_budget_mkrw")]
-    want += [fmt_num(v) for v in tables["budget"]["amount_mkrw"]]
+        want += [card_unit_figure(r[c], amounts) for c in ("total_budget_mkrw", "total_national_mkrw",
+                                                            "total_city_mkrw", "total_district_mkrw",
+                                                            "total_other_mkrw", "secured_budget_mkrw") if r[c]]
+        want += [card_unit_figure(v, amounts) for v in rows["amount_mkrw"]]
     return [w for w in want if w]
 
 
@@ -93,8 +111,10 @@ def test_html_holds_the_same_figures(rendered: dict, case: str) -> None:
 def test_budget_rows_printed_in_their_period_columns(rendered: dict) -> None:
     # Seed 연차별 투자수요 계 row: 174 71 529 861 751 494 0 | 2,880, in this order on one line.
     assert re.search(r"합계\s*계\s*174\s+71\s+529\s+861\s+751\s+494\s+0\s+2,880", rendered["seed"]["pdf_text"])
-    # Hanbit item 19 (천원 ÷ 1000): fractional 백만원 printed as such.
-    assert "1,284.65" in rendered["hanbit"]["pdf_text"] and "126.457" in rendered["hanbit"]["pdf_text"]
+    # Hanbit item 19 (a 천원 card, ÷ 1000 in the CSV): its page prints the card's own 천원 figures.
+    text = rendered["hanbit"]["pdf_text"]
+    assert "1,284,650 천원" in text and re.search(r"투자계획\s*합계\s*계\s*126,457\s+802,700\s+355,493\s+1,284,650", text)
+    assert "연차별 예산 (천원)" in text and "126.457" not in text
 
 
 def test_execution_rate_to_date_for_seed(rendered: dict) -> None:
@@ -288,3 +308,13 @@ def test_table_that_is_not_a_dataframe_is_an_input_error(tmp_path: Path) -> None
     from pipeline.errors import InputError
     with pytest.raises(InputError):
         render_report({"items": [{"item_no": 1}]}, tmp_path, quarter="2022Q1")
+
+
+@pytest.mark.parametrize("case", ["seed", "hanbit"])
+def test_pdf_text_keeps_the_spaces_between_korean_words(rendered: dict, case: str) -> None:
+    # Korean words are kept whole by no-break spans; the spaces between them must stay in the PDF's text
+    # (copy and paste, search), not become bare gaps.
+    text = rendered[case]["pdf_text"]
+    for r in rendered[case]["tables"]["items"].to_dict("records"):
+        assert r["title"] in text and r["lead_department"] in text
+    assert "사업별 총사업비(카드의 총사업비 칸)의 합" in text and "(완료 + 이행 후 계속추진 사업 수) ÷ 전체 공약사업 수" in text

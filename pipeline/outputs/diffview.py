@@ -10,7 +10,8 @@ from ..contract import item_key
 from ..quarter.diff import is_restatement
 from ..vocab import CHANGE_LABELS, FUND_LABELS, KIND_LABELS, TABLE_LABELS, quarter_label
 from . import charts
-from .view import ITEM_FIELD_LABELS, column_label, fmt_num, normalise_tables, num, records, text
+from .labels import field_label
+from .view import column_label, fmt_num, normalise_tables, num, records, text
 
 
 def _restated(row: dict, after: str) -> bool:
@@ -57,7 +58,7 @@ def diff_view(diff: pd.DataFrame, *, before: str, after: str,
             "unit": unit or ("합계" if text(r.get("table")) == "budget" else ""), "kind": KIND_LABELS.get(text(r.get("kind")), text(r.get("kind"))),
             "fund": FUND_LABELS.get(text(r.get("fund")), text(r.get("fund"))), "task": text(r.get("task")),
             "period": column_label(r.get("period")) if text(r.get("period")) else "",
-            "field": ITEM_FIELD_LABELS.get(text(r.get("field")), text(r.get("field"))),
+            "field": field_label(text(r.get("field"))),
             "before": shown(r, "before"), "after": shown(r, "after"),
             "delta": (charts.fmt(num(r.get("after")) - num(r.get("before")))
                       if num(r.get("after")) is not None and num(r.get("before")) is not None else ""),

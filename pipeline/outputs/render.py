@@ -20,15 +20,17 @@ from pathlib import Path
 from typing import Any, Optional
 
 import pandas as pd
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
 from ..fsio import atomic_write_bytes
 from ..resources import TEMPLATES
 from ..vocab import quarter_label
 from .diffview import diff_view
+from .display import fmt_num, keep_words, keep_words_html
 from .fetcher import AssetFetcher
-from .view import fmt_num, report_view
+from .view import report_view
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +44,31 @@ FONTS: list[tuple[str, int, str]] = [
 ]
 
 
+@pass_context
+def _kw(ctx: Context, value: object, col_mm: float = 0.0, font_pt: float = 8.0) -> Markup:
+    """Korean words kept whole: no-break spans for the PDF (WeasyPrint ignores keep-all); plain text for the
+    HTML file, where the browser's word-break: keep-all does it (and spans would stop Chromium wrapping)."""
+    if ctx.get("for_print"):
+        return keep_words(value, col_mm, font_pt)
+    return escape("" if value is None else value)
+
+
 def _env() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = fmt_num
+    env.filters["kw"] = _kw
     return env
+
+
+def page_html(template: str, ctx: dict[str, Any], *, for_print: bool,
+              inline_chars: Optional[str] = None) -> str:
+    """A template as HTML: for print (what WeasyPrint lays out for the PDF: fonts by relative URL, every
+    Korean word in a no-break span) or for the browser (``inline_chars``: fonts subset to them, inlined)."""
+    css = Markup((TEMPLATES / "report.css").read_text(encoding="utf-8"))
+    html = _env().get_template(template).render(**ctx, font_css=_font_css(None if for_print else inline_chars),
+                                                css=css, for_print=for_print)
+    return keep_words_html(html) if for_print else html
 
 
 def _font_css(inline_chars: Optional[str]) -> Markup:
@@ -112,10 +134,7 @@ def _render_pair(template: str, ctx: dict[str, Any], out_dir: Path, stem: str,
     """One template → self-contained ``stem.html`` and (unless ``pdf_too`` is off) ``stem.pdf`` in ``out_dir``."""
     from weasyprint import HTML
 
-    env = _env()
-    css = Markup((TEMPLATES / "report.css").read_text(encoding="utf-8"))
-    tpl = env.get_template(template)
-    pdf_html = tpl.render(**ctx, font_css=_font_css(None), css=css)
+    pdf_html = page_html(template, ctx, for_print=True)
     fetcher = url_fetcher or AssetFetcher(TEMPLATES)
     pdf = (HTML(string=pdf_html, base_url=str(TEMPLATES) + os.sep, url_fetcher=fetcher).write_pdf()
            if pdf_too else None)
@@ -123,7 +142,7 @@ def _render_pair(template: str, ctx: dict[str, Any], out_dir: Path, stem: str,
         log.warning("report: refused to fetch %d URL(s): %s", len(fetcher.refused), fetcher.refused[:5])
     # The HTML file carries fonts subset to exactly the characters it shows.
     chars = "".join(sorted(set(pdf_html) | set(map(chr, range(0x20, 0x7F)))))
-    html = tpl.render(**ctx, font_css=_font_css(chars), css=css)
+    html = page_html(template, ctx, for_print=False, inline_chars=chars)
     missing = missing_glyphs(pdf_html)
     if missing:
         log.warning("report: no shipped font has %s; they print as boxes",
@@ -137,15 +156,33 @@ def _render_pair(template: str, ctx: dict[str, Any], out_dir: Path, stem: str,
     return html_path, pdf_path
 
 
+def report_context(tables: dict[str, pd.DataFrame], *, quarter: str, body: Optional[str] = None,
+                   diff: Optional[pd.DataFrame] = None, previous_quarter: Optional[str] = None,
+                   generated: Optional[date] = None) -> dict[str, Any]:
+    """What report.html.j2 shows (the view model, the diff section, the title)."""
+    ctx = report_view(tables, quarter=quarter, body=body, generated=generated or date.today())
+    ctx["diff"] = (diff_view(diff, before=previous_quarter or "", after=quarter, tables=tables)
+                   if diff is not None else None)
+    ctx["doc_title"] = f"{ctx['quarter_label']} 공약사업 추진상황"
+    return ctx
+
+
+def diff_context(diff_df: pd.DataFrame, *, before: str, after: str,
+                 tables: Optional[dict[str, pd.DataFrame]] = None, generated: Optional[date] = None) -> dict[str, Any]:
+    """What diff.html.j2 shows."""
+    g = generated or date.today()
+    return {"diff": diff_view(diff_df, before=before, after=after, tables=tables),
+            "doc_title": f"{quarter_label(before)} → {quarter_label(after)} 변경 내역",
+            "generated": f"{g.year}. {g.month}. {g.day}."}
+
+
 def render_report(tables: dict[str, pd.DataFrame], out_dir: Path, *, quarter: str, body: Optional[str] = None,
                   diff: Optional[pd.DataFrame] = None, previous_quarter: Optional[str] = None,
                   generated: Optional[date] = None,
                   url_fetcher: Optional[AssetFetcher] = None, pdf: bool = True) -> tuple[Path, Optional[Path]]:
     """Write report.html and report.pdf for one quarter; returns (html, pdf or None when ``pdf`` is off)."""
-    ctx = report_view(tables, quarter=quarter, body=body, generated=generated or date.today())
-    ctx["diff"] = (diff_view(diff, before=previous_quarter or "", after=quarter, tables=tables)
-                   if diff is not None else None)
-    ctx["doc_title"] = f"{ctx['quarter_label']} 공약사업 추진상황"
+    ctx = report_context(tables, quarter=quarter, body=body, diff=diff, previous_quarter=previous_quarter,
+                         generated=generated)
     return _render_pair("report.html.j2", ctx, Path(out_dir), "report", url_fetcher, pdf)
 
 
@@ -153,8 +190,5 @@ def render_diff(diff_df: pd.DataFrame, out_dir: Path, *, before: str, after: str
                 tables: Optional[dict[str, pd.DataFrame]] = None, generated: Optional[date] = None,
                 url_fetcher: Optional[AssetFetcher] = None, pdf: bool = True) -> tuple[Path, Optional[Path]]:
     """Write diff.html and diff.pdf (``tables``: the later quarter's, to show new 추진실적 texts)."""
-    g = generated or date.today()
-    ctx = {"diff": diff_view(diff_df, before=before, after=after, tables=tables),
-           "doc_title": f"{quarter_label(before)} → {quarter_label(after)} 변경 내역",
-           "generated": f"{g.year}. {g.month}. {g.day}."}
+    ctx = diff_context(diff_df, before=before, after=after, tables=tables, generated=generated)
     return _render_pair("diff.html.j2", ctx, Path(out_dir), "diff", url_fetcher, pdf)

@@ -39,6 +39,7 @@ from .. import __version__
 from ..contract import ALL_TABLES, CONTRACT_TABLES, same_rows, write_csv
 from ..errors import InputError
 from ..fsio import sha256_file
+from ..outputs.summary import write_summary_csv
 from ..outputs.xlsx import write_xlsx
 from ..vocab import QUARTER_CODE, is_quarter, quarter_key
 from .combine import quarter_of
@@ -197,13 +198,16 @@ def _build(folder: Path, quarter: str, tables: Mapping[str, pd.DataFrame], sourc
     full = dict(tables)
     if full.get("findings") is None:
         full["findings"] = check(full)
-    files: list[tuple[str, object]] = [(f"{t}.csv", t) for t in ALL_TABLES] + [(f"{quarter}.xlsx", "xlsx")]
+    files: list[tuple[str, object]] = ([(f"{t}.csv", t) for t in ALL_TABLES] + [(f"{quarter}.xlsx", "xlsx")]
+                                       + [("summary.csv", "summary")])
     half = len(files) // 2
     for i, (name, what) in enumerate(files):
         if i == half:
             _pause("half")
         if what == "xlsx":
             write_xlsx(folder / name, full)
+        elif what == "summary":
+            write_summary_csv(folder / name, full, quarter)
         else:
             df = full.get(str(what))
             write_csv(folder / name, str(what), df if df is not None else pd.DataFrame())

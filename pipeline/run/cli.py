@@ -38,6 +38,21 @@ def _jobs(value: str) -> int:
     return n
 
 
+def _pages(value: str) -> list[int]:
+    """``3``, ``2-5``, ``1,4`` or ``1,3-5`` → sorted distinct page numbers."""
+    out: set[int] = set()
+    try:
+        for part in value.split(","):
+            a, _, b = part.strip().partition("-")
+            lo, hi = int(a), int(b) if b else int(a)
+            if lo < 1 or hi < lo or hi - lo > 100_000:
+                raise ValueError
+            out.update(range(lo, hi + 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--pages takes pages like 3, 2-5 or 1,4, not {value!r}") from None
+    return sorted(out)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m pipeline",
@@ -57,7 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("tables", help="print every table the reader found, cell by cell")
     t.add_argument("file", type=Path, metavar="FILE")
     t.add_argument("--json", action="store_true", help="one JSON array, a table per element")
-    t.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
+    t.add_argument("--pages", type=_pages, metavar="PAGES", help="only these pages of a PDF: 3, 2-5 or 1,4")
+    t.add_argument("--debug", nargs="?", const=True, default=argparse.SUPPRESS, metavar="DIR",
+                   help="show tracebacks; with DIR (after FILE), also write a PNG per page of a PDF there with the "
+                        "rules, cells and their row/col the reader found")
 
     r = sub.add_parser("report", help="input/ → extract → archive → report → diff (what `make report` runs)")
     r.add_argument("--input", type=Path, default=Path("input"), metavar="DIR")
@@ -115,18 +133,53 @@ def _cache_dir() -> Optional[Path]:
 
 # ----------------------------------------------------------------------------- tables
 
+def _ranges(pages: list[int]) -> list[tuple[int, int]]:
+    """Sorted pages as contiguous (first, last) ranges."""
+    out: list[tuple[int, int]] = []
+    for p in pages:
+        if out and p == out[-1][1] + 1:
+            out[-1] = (out[-1][0], p)
+        else:
+            out.append((p, p))
+    return out
+
+
 def cmd_tables(args: argparse.Namespace) -> int:
-    from .batch import read_part
+    from ..errors import InputError
+    from ..readers import backend_for
+    from .batch import join_parts, read_part
     from .workers import run_tasks
 
-    res = run_tasks([("t", read_part, (args.file, None))], 1)["t"]
-    status, value, detail = res
-    if status != "ok":
-        _err(f"{args.file}: {value}")
-        if args.debug and detail:
-            _err(detail)
-        return EXIT_FAILED
-    doc = value
+    debug_dir = Path(args.debug) if isinstance(args.debug, str) else None
+    ranges: list[Optional[tuple[int, int]]] = [None]
+    if args.pages or debug_dir:
+        try:
+            paged = backend_for(args.file).paged
+        except (InputError, OSError) as exc:
+            _err(f"{args.file}: {exc}")
+            return EXIT_FAILED
+        if not paged:
+            _err(f"{args.file}: --pages and --debug DIR need a PDF (this format has no fixed pages)")
+            return EXIT_USAGE
+        if args.pages:
+            ranges = list(_ranges(args.pages))
+    tasks = [(i, read_part, (args.file, r)) for i, r in enumerate(ranges)]
+    if debug_dir:
+        from ..readers.pdf.debug import write_debug_pages
+
+        tasks.append(("png", write_debug_pages, (args.file, args.pages, debug_dir)))
+    results = run_tasks(tasks, 1)
+    for key in sorted(results, key=str):
+        status, value, detail = results[key]
+        if status != "ok":
+            _err(f"{args.file}: {value}")
+            if args.debug and detail:
+                _err(detail)
+            return EXIT_FAILED
+    parts = [results[i][1] for i in range(len(ranges))]
+    doc = parts[0] if len(parts) == 1 else join_parts(args.file, parts)
+    if debug_dir:
+        _err(f"{args.file}: {len(results['png'][1])} page picture(s) in {debug_dir}")
     if args.json:
         json.dump(doc.tables_json(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -137,7 +190,9 @@ def cmd_tables(args: argparse.Namespace) -> int:
         where = f"page {t.page}" if t.page else "no fixed page"
         box = f" bbox {tuple(round(v, 1) for v in t.bbox)}" if t.bbox else ""
         parent = f" (inside table {t.parent + 1})" if t.parent is not None else ""
-        print(f"\n== table {i + 1}: {t.rows} x {t.cols}, {where}{box}{parent}")
+        links = "".join([f" (continues table {t.continues + 1})" if t.continues is not None else "",
+                         f" (continued by table {t.continued_by + 1})" if t.continued_by is not None else ""])
+        print(f"\n== table {i + 1}: {t.rows} x {t.cols}, {where}{box}{parent}{links}")
         for c in sorted(t.cells, key=lambda c: (c.row, c.col)):
             span = ""
             if c.rowspan > 1 or c.colspan > 1:

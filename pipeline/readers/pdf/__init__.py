@@ -44,11 +44,13 @@ class PdfBackend(Backend):
         return read_pdf(path, pages=range(pages[0], pages[1] + 1), require_text=False)
 
     def join(self, path: Path, parts: Sequence[Document]) -> Document:
+        from .continuation import link_continuations
         from .reader import MSG_NO_TEXT
 
         doc = super().join(path, parts)
         if not doc.has_text():
             raise InputError(MSG_NO_TEXT)
+        link_continuations(doc)  # the links across the parts' boundaries too: split reads equal whole reads
         return doc
 
 

@@ -1,13 +1,13 @@
-"""Ruled-table grids from a PDF page's vector graphics, with merged cells as real spans.
+"""Ruled-table grids from a page's rule pieces, with merged cells as real spans.
 
 pdfplumber's own table finder needs a crossing at every cell corner, so an
 HWP-style table drawn without left/right outer borders loses its first and last
 columns, and merged cells come back as ``None`` holes.  This module works on
-plain segments instead:
+plain rule pieces (``segments`` turns drawn objects into them) instead:
 
-1. every stroke and every visible filled rectangle becomes horizontal/vertical
-   segments (Chromium draws rules as thin filled rects, LibreOffice as hundreds
-   of short strokes, Hancom/Quartz as 0.4 pt dashes);
+1. a closed box standing apart from the rules around it (by at least
+   ``nest_gap``) is a table of its own: its pieces are set aside first, so the
+   tolerances below cannot glue a nested table into its parent's grid;
 2. collinear pieces are snapped and joined into rules;
 3. rules that touch form one table; each table is closed at its *own* outer
    extent (never with page-wide lines, which would glue neighbouring tables);
@@ -15,27 +15,18 @@ plain segments instead:
    drawn rule means the two slots belong to one merged cell.
 
 It is pure geometry (tuples in, tuples out) so the rules can be tested on
-synthetic segments without any PDF.
+synthetic segments without any PDF.  Every tolerance is a field of
+``GridSettings``.
 """
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
 
-HSeg = tuple[float, float, float]  # (y, x0, x1), x0 < x1
-VSeg = tuple[float, float, float]  # (x, y0, y1), y0 < y1
+from .segments import HSeg, VSeg, segments_from_objects
+from .settings import DEFAULT, GridSettings
 
-SNAP = 3.0  # rules closer than this across their direction are one rule
-JOIN = 3.0  # collinear pieces with a gap up to this are one rule (dashes, dots)
-MIN_LEN = 3.0  # after joining, shorter pieces are rect ends or glyph art, not rules
-TOUCH = 3.0  # a horizontal and a vertical rule this close are connected
-THIN = 2.0  # a filled rect thinner than this is a rule, not a shaded box
-COVER = 0.5  # share of a slot side that must be drawn to count as a cell border
-MAX_THIN_COLS = 0.5  # decorative stripes: most columns narrower than MIN_COL
-MIN_COL = 3.0
-GRADIENT_SLICE = 8.0  # a gradient is drawn as slices narrower than this ...
-GRADIENT_MIN = 10  # ... at least this many side by side
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
 
 @dataclass
@@ -45,6 +36,9 @@ class RuleGrid:
     xs: list[float]
     ys: list[float]
     cells: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # The merged rules the grid was built from (for the debug picture).
+    hrules: list[HSeg] = field(default_factory=list)
+    vrules: list[VSeg] = field(default_factory=list)
 
     @property
     def rows(self) -> int:
@@ -55,124 +49,25 @@ class RuleGrid:
         return len(self.xs) - 1
 
     @property
-    def bbox(self) -> tuple[float, float, float, float]:
+    def bbox(self) -> Box:
         return (self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
 
-    def cell_bbox(self, cell: tuple[int, int, int, int]) -> tuple[float, float, float, float]:
+    def cell_bbox(self, cell: tuple[int, int, int, int]) -> Box:
         r, c, rs, cs = cell
         return (self.xs[c], self.ys[r], self.xs[c + cs], self.ys[r + rs])
 
 
-# ----------------------------------------------------------------------------- segments
+# ----------------------------------------------------------------------------- rules
 
 
-def _is_white(color: Any) -> bool:
-    """An invisible paint on paper: white fill/stroke draws nothing a reader sees as a rule."""
-    if color is None:
-        return False
-    if isinstance(color, (int, float)):
-        return float(color) >= 0.999
-    try:
-        vals = [float(v) for v in color]
-    except (TypeError, ValueError):
-        return False
-    if len(vals) == 1:
-        return vals[0] >= 0.999
-    if len(vals) == 3:
-        return all(v >= 0.999 for v in vals)
-    if len(vals) == 4:  # CMYK
-        return all(v <= 0.001 for v in vals)
-    return False
+def merge_segments(segs: list[tuple[float, float, float]], snap: float, join: float, min_len: float
+                   ) -> list[tuple[float, float, float]]:
+    """Snap near-collinear pieces to one position and join pieces with small gaps into rules.
 
-
-def _add_box(h: list[HSeg], v: list[VSeg], x0: float, top: float, x1: float, bottom: float) -> None:
-    """A box contributes its four sides; a thin one (a drawn rule) only its centre line."""
-    w, ht = x1 - x0, bottom - top
-    if w < THIN and ht < THIN:
-        return
-    if ht < THIN:
-        h.append(((top + bottom) / 2, x0, x1))
-    elif w < THIN:
-        v.append(((x0 + x1) / 2, top, bottom))
-    else:
-        h.append((top, x0, x1))
-        h.append((bottom, x0, x1))
-        v.append((x0, top, bottom))
-        v.append((x1, top, bottom))
-
-
-def _add_polyline(h: list[HSeg], v: list[VSeg], pts: Sequence[tuple[float, float]], page_h: float) -> None:
-    """Axis-parallel pieces of a path (pdfplumber curve points are in PDF bottom-up y)."""
-    for (ax, ay), (bx, by) in zip(pts, pts[1:]):
-        ay, by = page_h - ay, page_h - by
-        if abs(ay - by) < 0.5 and abs(ax - bx) >= 0.1:
-            h.append(((ay + by) / 2, min(ax, bx), max(ax, bx)))
-        elif abs(ax - bx) < 0.5 and abs(ay - by) >= 0.1:
-            v.append(((ax + bx) / 2, min(ay, by), max(ay, by)))
-
-
-def _gradient_slices(rects: list[dict]) -> set[int]:
-    """Indices of filled rects that are slices of a gradient: 10+ narrow same-height rects side by side.
-
-    Hancom draws a gradient heading bar as ~100 adjacent 4 pt rects; read as
-    rules they make a 1x99 "table" that swallows the heading text.
+    A joined rule sits at the mean position of its own pieces (not of every
+    piece snapped with it), so one table's rule is not pulled towards an
+    unrelated rule 2 pt across from it at the other end of the page.
     """
-    out: set[int] = set()
-    for horizontal in (True, False):
-        a0, a1, b0, b1 = ("x0", "x1", "top", "bottom") if horizontal else ("top", "bottom", "x0", "x1")
-        rows: dict[tuple[float, float], list[int]] = {}
-        for i, r in enumerate(rects):
-            if r[a1] - r[a0] < GRADIENT_SLICE:
-                rows.setdefault((round(r[b0]), round(r[b1])), []).append(i)
-        for idx in rows.values():
-            idx.sort(key=lambda i: rects[i][a0])
-            run = [idx[0]]
-            for i in idx[1:]:
-                if abs(rects[i][a0] - rects[run[-1]][a1]) <= 0.6:
-                    run.append(i)
-                else:
-                    if len(run) >= GRADIENT_MIN:
-                        out.update(run)
-                    run = [i]
-            if len(run) >= GRADIENT_MIN:
-                out.update(run)
-    return out
-
-
-def segments_from_objects(
-    lines: Iterable[dict], rects: Iterable[dict], curves: Iterable[dict], page_height: float
-) -> tuple[list[HSeg], list[VSeg]]:
-    """Horizontal and vertical rule pieces from pdfplumber line/rect/curve objects."""
-    h: list[HSeg] = []
-    v: list[VSeg] = []
-    for ln in lines:
-        if _is_white(ln.get("stroking_color")):
-            continue
-        x0, x1, top, bottom = ln["x0"], ln["x1"], ln["top"], ln["bottom"]
-        if bottom - top < 0.5 and x1 - x0 >= 0.1:
-            h.append(((top + bottom) / 2, x0, x1))
-        elif x1 - x0 < 0.5 and bottom - top >= 0.1:
-            v.append(((x0 + x1) / 2, top, bottom))
-    rects = list(rects)
-    filled_only = [r for r in rects if r.get("fill") and not r.get("stroke")]
-    skip = {id(filled_only[i]) for i in _gradient_slices(filled_only)}
-    for r in rects:
-        if id(r) in skip:
-            continue
-        stroked = r.get("stroke") and not _is_white(r.get("stroking_color"))
-        filled = r.get("fill") and not _is_white(r.get("non_stroking_color"))
-        if stroked or filled:
-            _add_box(h, v, r["x0"], r["top"], r["x1"], r["bottom"])
-    for cv in curves:
-        stroked = cv.get("stroke") and not _is_white(cv.get("stroking_color"))
-        filled = cv.get("fill") and not _is_white(cv.get("non_stroking_color"))
-        if (stroked or filled) and cv.get("pts"):
-            _add_polyline(h, v, cv["pts"], page_height)
-    return h, v
-
-
-def merge_segments(segs: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
-    """Snap near-collinear pieces to one position and join pieces with small gaps into rules."""
     if not segs:
         return []
     segs = sorted(segs)
@@ -180,21 +75,22 @@ def merge_segments(segs: list[tuple[float, float, float]]) -> list[tuple[float, 
     group: list[tuple[float, float, float]] = [segs[0]]
 
     def flush(g: list[tuple[float, float, float]]) -> None:
-        pos = sum(s[0] for s in g) / len(g)
-        spans = sorted((s[1], s[2]) for s in g)
-        a, b = spans[0]
-        for s0, s1 in spans[1:]:
-            if s0 <= b + JOIN:
+        spans = sorted(g, key=lambda s: s[1])
+        pos_sum, n = spans[0][0], 1
+        a, b = spans[0][1], spans[0][2]
+        for p, s0, s1 in spans[1:]:
+            if s0 <= b + join:
                 b = max(b, s1)
+                pos_sum, n = pos_sum + p, n + 1
             else:
-                if b - a >= MIN_LEN:
-                    out.append((pos, a, b))
-                a, b = s0, s1
-        if b - a >= MIN_LEN:
-            out.append((pos, a, b))
+                if b - a >= min_len:
+                    out.append((pos_sum / n, a, b))
+                a, b, pos_sum, n = s0, s1, p, 1
+        if b - a >= min_len:
+            out.append((pos_sum / n, a, b))
 
     for s in segs[1:]:
-        if s[0] - group[-1][0] <= SNAP:
+        if s[0] - group[-1][0] <= snap:
             group.append(s)
         else:
             flush(group)
@@ -203,11 +99,8 @@ def merge_segments(segs: list[tuple[float, float, float]]) -> list[tuple[float, 
     return out
 
 
-# ----------------------------------------------------------------------------- tables
-
-
-def _components(h: list[HSeg], v: list[VSeg]) -> list[tuple[list[HSeg], list[VSeg]]]:
-    """Groups of rules that touch: each group is one table candidate."""
+def _components(h: list[HSeg], v: list[VSeg], touch: float) -> list[tuple[list[HSeg], list[VSeg]]]:
+    """Groups of rules that touch: each group is one table candidate (h must be sorted by y)."""
     nh = len(h)
     parent = list(range(nh + len(v)))
 
@@ -217,13 +110,13 @@ def _components(h: list[HSeg], v: list[VSeg]) -> list[tuple[list[HSeg], list[VSe
             i = parent[i]
         return i
 
-    hy = [s[0] for s in h]  # h is sorted by y (merge_segments output)
+    hy = [s[0] for s in h]
     for j, (x, y0, y1) in enumerate(v):
-        lo = bisect_left(hy, y0 - TOUCH)
-        hi = bisect_right(hy, y1 + TOUCH)
+        lo = bisect_left(hy, y0 - touch)
+        hi = bisect_right(hy, y1 + touch)
         for i in range(lo, hi):
             _, x0, x1 = h[i]
-            if x0 - TOUCH <= x <= x1 + TOUCH:
+            if x0 - touch <= x <= x1 + touch:
                 a, b = find(i), find(nh + j)
                 if a != b:
                     parent[a] = b
@@ -235,11 +128,130 @@ def _components(h: list[HSeg], v: list[VSeg]) -> list[tuple[list[HSeg], list[VSe
     return [g for g in groups.values() if g[0] and g[1]]
 
 
-def _cluster(values: list[float]) -> list[float]:
-    """Distinct positions: values within SNAP of the previous one are the same boundary."""
+def _extent(h: list[HSeg], v: list[VSeg]) -> Box:
+    return (min(min(s[1] for s in h), min(s[0] for s in v)), min(min(s[0] for s in h), min(s[1] for s in v)),
+            max(max(s[2] for s in h), max(s[0] for s in v)), max(max(s[0] for s in h), max(s[2] for s in v)))
+
+
+# ----------------------------------------------------------------------------- nested tables
+
+
+def _closed(h: list[HSeg], v: list[VSeg], box: Box, tol: float) -> bool:
+    """All four sides of the box are drawn, each by one rule reaching both corners."""
+    x0, top, x1, bottom = box
+
+    def hside(y: float) -> bool:
+        return any(abs(s[0] - y) <= tol and s[1] <= x0 + tol and s[2] >= x1 - tol for s in h)
+
+    def vside(x: float) -> bool:
+        return any(abs(s[0] - x) <= tol and s[1] <= top + tol and s[2] >= bottom - tol for s in v)
+
+    return hside(top) and hside(bottom) and vside(x0) and vside(x1)
+
+
+def nested_boxes(h: list[HSeg], v: list[VSeg], s: GridSettings = DEFAULT) -> list[Box]:
+    """Boxes that are tables of their own: closed boxes inside another table's area whose rules touch none
+    of its rules (nested tables), and title tabs straddling a box's edge (``_tabs``).
+
+    Read with strict tolerances (half of ``nest_gap``), a table drawn inside a
+    cell 1–3 pt from the cell's rules is a component of its own, closed on all
+    four sides; with the page tolerances it would be snapped into its parent
+    and its rows and columns spread over the parent's grid.  A box that only
+    doubles its surrounding frame (the frame is all there is around it, and no
+    side is further than ``snap`` from it) is a double border, not a nested table.
+    """
+    strict = s.nest_gap / 2
+    hm = merge_segments(h, strict, s.join, s.min_len)
+    vm = merge_segments(v, strict, s.join, s.min_len)
+    comps = _components(hm, vm, strict)
+    out: list[Box] = [b for gh, gv in comps for b in _tabs(gh, gv, strict)]
+    if len(comps) < 2:
+        return out
+    boxes = [_extent(gh, gv) for gh, gv in comps]
+    for i, (gh, gv) in enumerate(comps):
+        b = boxes[i]
+        if not _closed(gh, gv, b, strict):
+            continue
+        for j, p in enumerate(boxes):
+            if j == i:
+                continue
+            margins = (b[0] - p[0], b[1] - p[1], p[2] - b[2], p[3] - b[3])
+            if min(margins) <= strict:
+                continue
+            frame_only = len(comps[j][0]) == 2 and len(comps[j][1]) == 2
+            if frame_only and max(margins) <= s.snap:
+                continue
+            out.append(b)
+            break
+    return out
+
+
+TAB_RULES_MAX = 40  # a tabbed box is a handful of rules; bigger components are tables, not searched for tabs
+
+
+def _tabs(h: list[HSeg], v: list[VSeg], tol: float) -> list[Box]:
+    """Closed boxes straddling an edge of the rest of their component: a title tab on a text box.
+
+    Hancom's "대내외 정책여건" boxes put a small titled box across the top rule
+    of a large one; read as one grid, the tab's sides would cut the text below
+    into three columns.  A box (four rules ending at its corners) whose middle
+    the rest's outer edge crosses, and which lies within the rest's width (or
+    height), is a table of its own.
+    """
+    if len(h) + len(v) > TAB_RULES_MAX:
+        return []
+    out: list[Box] = []
+    for i, top in enumerate(h):
+        for bottom in h[i + 1:]:
+            if bottom[0] - top[0] <= tol or abs(bottom[1] - top[1]) > tol or abs(bottom[2] - top[2]) > tol:
+                continue
+            box = (min(top[1], bottom[1]), top[0], max(top[2], bottom[2]), bottom[0])
+            sides = [sg for sg in v if abs(sg[1] - box[1]) <= tol and abs(sg[2] - box[3]) <= tol
+                     and (abs(sg[0] - box[0]) <= tol or abs(sg[0] - box[2]) <= tol)]
+            if len(sides) < 2 or not _closed([top, bottom], sides, box, tol):
+                continue
+            rest_h = [sg for sg in h if sg is not top and sg is not bottom]
+            rest_v = [sg for sg in v if all(sg is not x for x in sides)]
+            if not rest_h or not rest_v:
+                continue
+            r = _extent(rest_h, rest_v)
+            across_x = box[1] + tol < r[1] < box[3] - tol or box[1] + tol < r[3] < box[3] - tol
+            within_x = r[0] + tol < box[0] and box[2] < r[2] - tol
+            across_y = box[0] + tol < r[0] < box[2] - tol or box[0] + tol < r[2] < box[2] - tol
+            within_y = r[1] + tol < box[1] and box[3] < r[3] - tol
+            if (across_x and within_x) or (across_y and within_y):
+                out.append(box)
+    return out
+
+
+def _partition(h: list[HSeg], v: list[VSeg], boxes: list[Box], tol: float
+               ) -> list[tuple[list[HSeg], list[VSeg]]]:
+    """Pieces by the smallest nested box holding them; the rest of the page last."""
+    order = sorted(range(len(boxes)), key=lambda i: (boxes[i][2] - boxes[i][0]) * (boxes[i][3] - boxes[i][1]))
+    parts: list[tuple[list[HSeg], list[VSeg]]] = [([], []) for _ in range(len(boxes) + 1)]
+
+    def home(x0: float, top: float, x1: float, bottom: float) -> int:
+        for i in order:
+            b = boxes[i]
+            if b[0] - tol <= x0 and x1 <= b[2] + tol and b[1] - tol <= top and bottom <= b[3] + tol:
+                return i
+        return len(boxes)
+
+    for sg in h:
+        parts[home(sg[1], sg[0], sg[2], sg[0])][0].append(sg)
+    for sg in v:
+        parts[home(sg[0], sg[1], sg[0], sg[2])][1].append(sg)
+    return parts
+
+
+# ----------------------------------------------------------------------------- one grid
+
+
+def _cluster(values: list[float], snap: float) -> list[float]:
+    """Distinct positions: values within ``snap`` of the previous one are the same boundary."""
     out: list[list[float]] = []
     for val in sorted(values):
-        if out and val - out[-1][-1] <= SNAP:
+        if out and val - out[-1][-1] <= snap:
             out[-1].append(val)
         else:
             out.append([val])
@@ -270,21 +282,18 @@ def _index(bounds: list[float], pos: float) -> int:
     return i if bounds[i] - pos < pos - bounds[i - 1] else i - 1
 
 
-def grid_from_rules(h: list[HSeg], v: list[VSeg]) -> RuleGrid | None:
+def grid_from_rules(h: list[HSeg], v: list[VSeg], s: GridSettings = DEFAULT) -> RuleGrid | None:
     """One table's grid from the rules that touch each other, open sides closed at its extent.
 
     The horizontal rules of an HWP-style table run to the table's edge even where
     no vertical border is drawn, so their outermost ends are where the missing
     side borders belong (and likewise for a missing top/bottom).
     """
-    left = min(min(s[1] for s in h), min(s[0] for s in v))
-    right = max(max(s[2] for s in h), max(s[0] for s in v))
-    top = min(min(s[0] for s in h), min(s[1] for s in v))
-    bottom = max(max(s[0] for s in h), max(s[2] for s in v))
-    if right - left < MIN_LEN or bottom - top < MIN_LEN:
+    left, top, right, bottom = _extent(h, v)
+    if right - left < s.min_len or bottom - top < s.min_len:
         return None
-    xs = _cluster([s[0] for s in v] + [left, right])
-    ys = _cluster([s[0] for s in h] + [top, bottom])
+    xs = _cluster([sg[0] for sg in v] + [left, right], s.snap)
+    ys = _cluster([sg[0] for sg in h] + [top, bottom], s.snap)
     if len(xs) < 2 or len(ys) < 2:
         return None
     xs[0], xs[-1], ys[0], ys[-1] = left, right, top, bottom
@@ -301,14 +310,14 @@ def grid_from_rules(h: list[HSeg], v: list[VSeg]) -> RuleGrid | None:
 
     # vwall[r][i]: a border is drawn at xs[i] over row r; outer sides are always closed.
     vwall = [
-        [i in (0, ncols) or _coverage(vspans[i], ys[r], ys[r + 1]) >= COVER for i in range(ncols + 1)]
+        [i in (0, ncols) or _coverage(vspans[i], ys[r], ys[r + 1]) >= s.cover for i in range(ncols + 1)]
         for r in range(nrows)
     ]
     hwall = [
-        [j in (0, nrows) or _coverage(hspans[j], xs[c], xs[c + 1]) >= COVER for c in range(ncols)]
+        [j in (0, nrows) or _coverage(hspans[j], xs[c], xs[c + 1]) >= s.cover for c in range(ncols)]
         for j in range(nrows + 1)
     ]
-    grid = RuleGrid(xs=xs, ys=ys)
+    grid = RuleGrid(xs=xs, ys=ys, hrules=list(h), vrules=list(v))
     grid.cells = _cells(nrows, ncols, vwall, hwall)
     return grid
 
@@ -338,23 +347,28 @@ def _cells(
     return cells
 
 
-def is_decoration(grid: RuleGrid) -> bool:
+def is_decoration(grid: RuleGrid, s: GridSettings = DEFAULT) -> bool:
     """Stripes and gradients (dozens of hair-thin columns or rows) are art, not a table."""
     widths = [b - a for a, b in zip(grid.xs, grid.xs[1:])]
     heights = [b - a for a, b in zip(grid.ys, grid.ys[1:])]
     for sizes in (widths, heights):
-        if len(sizes) >= 10 and sum(1 for w in sizes if w < MIN_COL) / len(sizes) > MAX_THIN_COLS:
+        if len(sizes) >= 10 and sum(1 for w in sizes if w < s.min_col) / len(sizes) > s.max_thin_cols:
             return True
     return False
 
 
-def find_grids(h: list[HSeg], v: list[VSeg]) -> list[RuleGrid]:
-    """All table grids on a page from its raw rule pieces, decorations removed."""
-    hm = merge_segments(h)
-    vm = merge_segments(v)
+def find_grids(h: list[HSeg], v: list[VSeg], settings: GridSettings = DEFAULT) -> list[RuleGrid]:
+    """All table grids on a page from its raw rule pieces, nested tables apart, decorations removed."""
+    s = settings
     grids = []
-    for gh, gv in _components(hm, vm):
-        g = grid_from_rules(gh, gv)
-        if g is not None and not is_decoration(g):
-            grids.append(g)
+    for ph, pv in _partition(h, v, nested_boxes(h, v, s), s.nest_gap / 2):
+        hm = merge_segments(ph, s.snap, s.join, s.min_len)
+        vm = merge_segments(pv, s.snap, s.join, s.min_len)
+        for gh, gv in _components(hm, vm, s.touch):
+            g = grid_from_rules(gh, gv, s)
+            if g is not None and not is_decoration(g, s):
+                grids.append(g)
     return grids
+
+
+__all__ = ["RuleGrid", "find_grids", "grid_from_rules", "merge_segments", "nested_boxes", "segments_from_objects"]

@@ -22,7 +22,10 @@ from pdfminer.psparser import PSEOF
 
 from ...errors import InputError
 from ...model import Block, Cell, Document, Table, TextBlock
-from .grid import RuleGrid, find_grids, segments_from_objects
+from .continuation import link_continuations
+from .grid import RuleGrid, find_grids
+from .segments import segments_from_objects
+from .settings import DEFAULT, GridSettings
 from .text import GAP_TAB, Glyph, block_text, clean_char, dedupe, group_lines, line_text
 
 MSG_PASSWORD = "PDF is password-protected (user password required)"
@@ -46,7 +49,7 @@ def _cause_chain(exc: BaseException) -> list[BaseException]:
     return out
 
 
-def _input_error(exc: BaseException) -> InputError:
+def input_error(exc: BaseException) -> InputError:
     """The one-line reason for a pdfminer failure (pdfplumber wraps them, sometimes with no message)."""
     chain = _cause_chain(exc)
     if any(isinstance(e, PDFPasswordIncorrect) for e in chain):
@@ -64,7 +67,8 @@ def _input_error(exc: BaseException) -> InputError:
 
 def _glyphs(chars: Iterable[dict]) -> list[Glyph]:
     return dedupe([
-        (c["x0"], c["top"], c["x1"], c["bottom"], clean_char(c["text"]), float(c.get("size") or 0.0))
+        (c["x0"], c["top"], c["x1"], c["bottom"], clean_char(c["text"]), float(c.get("size") or 0.0),
+         str(c.get("fontname") or ""))
         for c in chars
         if c.get("text")
     ])
@@ -97,16 +101,14 @@ def _parents(grids: Sequence[RuleGrid]) -> list[Optional[int]]:
     return out
 
 
-BADGE_HEIGHT = 16.0  # a boxed single glyph/word inside a cell (a badge), not a nested table
-
-
-def _drop_badges(grids: list[RuleGrid]) -> list[RuleGrid]:
-    """Remove one-line 1x1 boxes inside another table: their text belongs to the enclosing cell."""
+def _drop_badges(grids: list[RuleGrid], badge_height: float) -> list[RuleGrid]:
+    """Remove one-line boxes inside another table (a boxed word, a highlighted phrase): their text belongs to
+    the enclosing cell."""
     parents = _parents(grids)
     return [
         g
         for g, p in zip(grids, parents)
-        if not (p is not None and g.rows == 1 and g.cols == 1 and g.ys[-1] - g.ys[0] < BADGE_HEIGHT)
+        if not (p is not None and g.rows == 1 and g.ys[-1] - g.ys[0] < badge_height)
     ]
 
 
@@ -151,8 +153,8 @@ def _build_tables(
                  bbox=_round(g.cell_bbox((r, c, rs, cs))))
             for k, (r, c, rs, cs) in enumerate(g.cells)
         ]
-        if not any(cell.text for cell in cells):
-            continue  # a ruled box with nothing in it: a frame or decoration, not a table
+        if (g.rows < 2 or g.cols < 2) and not any(cell.text for cell in cells):
+            continue  # an empty box or bar: a frame or decoration (an empty grid is a blank form: kept)
         keep.append(t)
         tables.append(Table(rows=g.rows, cols=g.cols, cells=cells, page=page_no, bbox=_round(g.bbox)))
     parents_all = _parents([grids[t] for t in keep])
@@ -189,7 +191,17 @@ def page_uses_space_glyphs(chars: Sequence[dict]) -> Optional[bool]:
     return False if len(chars) >= SPACE_EVIDENCE else None
 
 
-def read_page(page: "pdfplumber.page.Page", page_no: int, space_glyphs: Optional[bool] = None) -> list[Block]:
+def page_grids(page: "pdfplumber.page.Page", settings: GridSettings = DEFAULT) -> list[RuleGrid]:
+    """The page's table grids: rules from its drawn objects, page frames and badges removed."""
+    objs = page.objects
+    h, v = segments_from_objects(objs.get("line", []), objs.get("rect", []), objs.get("curve", []),
+                                 settings=settings)
+    grids = [g for g in find_grids(h, v, settings) if not _is_page_background(g, page)]
+    return _drop_badges(grids, settings.badge_height)
+
+
+def read_page(page: "pdfplumber.page.Page", page_no: int, space_glyphs: Optional[bool] = None,
+              settings: GridSettings = DEFAULT) -> list[Block]:
     """One page's blocks in reading order (top to bottom), tables and text interleaved.
 
     Nested tables are included after their parent with ``parent`` set to the
@@ -198,11 +210,9 @@ def read_page(page: "pdfplumber.page.Page", page_no: int, space_glyphs: Optional
     mode (None: decide from this page).  pdfminer failures propagate as-is.
     """
     chars = page.chars
-    objs = page.objects
     if space_glyphs is None:
         space_glyphs = page_uses_space_glyphs(chars) is not False
-    h, v = segments_from_objects(objs.get("line", []), objs.get("rect", []), objs.get("curve", []), float(page.height))
-    grids = _drop_badges([g for g in find_grids(h, v) if not _is_page_background(g, page)])
+    grids = page_grids(page, settings)
     glyphs = _glyphs(chars)
     tables, parents, outside = _build_tables(grids, glyphs, page_no, space_glyphs)
     for t, p in zip(tables, parents):
@@ -235,7 +245,8 @@ def assemble(source: str, pages: Sequence[list[Block]], page_count: int) -> Docu
 # ----------------------------------------------------------------------------- document
 
 
-def read_pdf(path: Path, pages: Iterable[int] | None = None, require_text: bool = True) -> Document:
+def read_pdf(path: Path, pages: Iterable[int] | None = None, require_text: bool = True,
+             settings: GridSettings = DEFAULT) -> Document:
     """Read a PDF (all pages, or the given 1-based pages) into the document model.
 
     Raises InputError for an encrypted, damaged or image-only PDF; never returns
@@ -250,21 +261,24 @@ def read_pdf(path: Path, pages: Iterable[int] | None = None, require_text: bool 
     except OSError as exc:  # the file itself, not its content
         raise InputError(f"PDF cannot be read ({exc.strerror or type(exc).__name__})") from None
     except Exception as exc:  # opening is all pdfminer code: any failure there is the input's
-        raise _input_error(exc) from None
+        raise input_error(exc) from None
     try:
-        results, page_count, total_chars = _read_pages(pdf, pages)
+        results, page_count, total_chars = _read_pages(pdf, pages, settings)
     finally:
-        _close_quietly(pdf)
+        close_quietly(pdf)
     if require_text and total_chars == 0:
         raise InputError(MSG_NO_TEXT)
-    return assemble(path.name, results, page_count)
+    doc = assemble(path.name, results, page_count)
+    link_continuations(doc, settings)
+    return doc
 
 
-def _read_pages(pdf: pdfplumber.PDF, pages: Iterable[int] | None) -> tuple[list[list[Block]], int, int]:
+def _read_pages(pdf: pdfplumber.PDF, pages: Iterable[int] | None, settings: GridSettings
+                ) -> tuple[list[list[Block]], int, int]:
     try:
         page_count = len(pdf.pages)
     except Exception as exc:  # page tree is parsed lazily
-        raise _input_error(exc) from None
+        raise input_error(exc) from None
     if page_count == 0:
         raise InputError("PDF cannot be read (no pages)")
     wanted = list(range(1, page_count + 1)) if pages is None else sorted(set(pages))
@@ -280,7 +294,7 @@ def _read_pages(pdf: pdfplumber.PDF, pages: Iterable[int] | None) -> tuple[list[
         total_chars += len(page.chars)
         if space_mode is None:
             space_mode = page_uses_space_glyphs(page.chars)
-        results.append(_share(read_page(page, no, True if space_mode is None else space_mode), pool))
+        results.append(_share(read_page(page, no, True if space_mode is None else space_mode, settings), pool))
         _release(page, raw)
     return results, page_count, total_chars
 
@@ -319,7 +333,7 @@ def _parsed(pdf: pdfplumber.PDF, no: int) -> tuple["pdfplumber.page.Page", RawSt
         page.objects  # noqa: B018
     except Exception as exc:
         _release(page, raw)
-        raise _input_error(exc) from None
+        raise input_error(exc) from None
     return page, raw
 
 
@@ -357,7 +371,7 @@ def _space_mode(pdf: pdfplumber.PDF, first_wanted: int) -> Optional[bool]:
     return None
 
 
-def _close_quietly(pdf: pdfplumber.PDF) -> None:
+def close_quietly(pdf: pdfplumber.PDF) -> None:
     """pdfplumber's close() walks the page tree again; on a broken tree that raises a second time."""
     try:
         pdf.close()

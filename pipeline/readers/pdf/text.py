@@ -1,19 +1,32 @@
-"""Text from positioned glyphs: printed lines, and spaces only where a space was printed.
+"""Text from positioned glyphs: printed lines, and spaces where a space was printed.
 
-Hancom/LibreOffice/Chromium exports draw every real space as a U+0020 glyph,
+Hancom/LibreOffice/Chromium exports draw most real spaces as a U+0020 glyph,
 while letter-spaced (균등분할) labels are spread-out glyphs with no space
 between them: building text from the glyphs alone gives ``합계`` and keeps real
-spaces, where gap-based spacing (pdfminer's) gives ``합 계``.  A producer that
-draws no space glyphs at all (cairo) gets gap-based spacing as a fallback.
+spaces, where gap-based spacing (pdfminer's) gives ``합 계``.
+
+Some fonts carry no space glyph, so their words are apart only by a gap (a
+Hancom export's substitute font: ≈5.6 pt at 12 pt; Chromium in a shrunk table
+cell: 1 pt at 6.2 pt).  Such a gap is judged per *font run* (consecutive glyphs
+of one font and size on a line) against that run's own letter spacing (see
+``_run_spacing``): a gap wider than the run's usual gap by ``GAP_WORD`` of the
+font size is a space.  A letter-spaced label spreads every gap (its usual gap
+is ``LETTER_SPACED`` or wider), so none of its gaps is read as a space and it
+stays ``합계``; a two-glyph run has no spacing of its own to judge against and
+gets no space.  A producer that draws no space glyphs at all (cairo) gets plain
+gap-based spacing (``GAP_SPACE``) instead.
 """
 from __future__ import annotations
 
 from typing import Sequence
 
-# (x0, top, x1, bottom, text, size)
-Glyph = tuple[float, float, float, float, str, float]
+# (x0, top, x1, bottom, text, size, font)
+Glyph = tuple[float, float, float, float, str, float, str]
 
 GAP_SPACE = 0.25  # gap (x font size) read as a space when the producer draws no space glyphs
+GAP_WORD = 0.12  # gap (x font size) beyond a font run's own letter spacing read as a space ...
+LETTER_SPACED = 0.15  # ... unless that spacing is this wide (x font size): a spread label, whose gaps vary with
+# the glyphs' widths (Hancom's ``도·소매업`` spreads the narrow ``·`` with a wider gap) and are never word gaps
 GAP_TAB = 3.0  # a wider gap (x font size) outside tables separates runs of text; never a space in a cell,
 # where 균등분할 spreads a label's glyphs across the whole cell width
 
@@ -80,15 +93,57 @@ def group_lines(glyphs: Sequence[Glyph]) -> list[list[Glyph]]:
     return lines
 
 
+def _wide(ch: str) -> bool:
+    """Hangul, CJK and full-width forms: the glyphs whose advance a Hancom export often sets apart from the
+    font's width (condensed or expanded Hangul), unlike the digits and Latin letters beside them."""
+    return bool(ch) and ord(ch[0]) >= 0x1100
+
+
+def _run_spacing(line: Sequence[Glyph]) -> list[float | None]:
+    """For each glyph, the letter spacing that the gap before it is judged against (None: cannot tell).
+
+    Per font run, and within a run per kind of glyph before the gap (wide
+    Hangul/CJK or narrow digits/Latin/punctuation), since a producer may set
+    Hangul 1.4 pt tighter than the font's widths while its digits keep them: the
+    lower quartile of that kind's gaps (word gaps are the wide ones, so a run of
+    mostly words still shows its letter spacing).  A kind with fewer than two
+    gaps in the run borrows the other kind's spacing.
+    """
+    out: list[float | None] = [None] * len(line)
+    start = 0
+    for end in range(1, len(line) + 1):
+        if end < len(line) and line[end][5:7] == line[start][5:7]:
+            continue
+        kinds: dict[bool, list[float]] = {True: [], False: []}
+        for a, b in zip(line[start:end], line[start + 1 : end]):
+            if a[4] != " " and b[4] != " ":
+                kinds[_wide(a[4])].append(b[0] - a[2])
+        refs = {k: sorted(v)[len(v) // 4] for k, v in kinds.items() if len(v) >= 2}
+        for i in range(start + 1, end):
+            wide = _wide(line[i - 1][4])
+            out[i] = refs.get(wide, refs.get(not wide))
+        start = end
+    return out
+
+
+def _word_gap(gap: float, ref: float | None, size: float) -> bool:
+    """A gap inside a font run that is a word space: wider than the run's own (tight) letter spacing."""
+    return ref is not None and ref <= LETTER_SPACED * size and gap > 0 and gap - ref > GAP_WORD * size
+
+
 def line_text(line: Sequence[Glyph], space_glyphs: bool) -> str:
-    """One printed line's text; spaces from glyphs (or gaps, when the producer has none)."""
+    """One printed line's text; spaces from glyphs and from word gaps (or gaps alone, when the producer has none)."""
     parts: list[str] = []
     prev: Glyph | None = None
-    for g in line:
-        if prev is not None:
+    refs = _run_spacing(line) if space_glyphs else []
+    for i, g in enumerate(line):
+        if prev is not None and parts and parts[-1] != " " and g[4] != " ":
             gap = g[0] - prev[2]
             size = max(prev[5], g[5], 1.0)
-            if not space_glyphs and gap > GAP_SPACE * size and parts and parts[-1] != " " and g[4] != " ":
+            if not space_glyphs:
+                if gap > GAP_SPACE * size:
+                    parts.append(" ")
+            elif prev[5:7] == g[5:7] and prev is line[i - 1] and _word_gap(gap, refs[i], size):
                 parts.append(" ")
         if g[4] == " " and prev is not None and abs(g[0] - prev[0]) < 0.01 and prev[4] == " ":
             continue  # a space drawn twice at the same spot
