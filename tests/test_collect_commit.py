@@ -30,9 +30,11 @@ class Killed(BaseException):
 
 
 def _outcome(file: str, quarter: str, amounts: list[float], body: str = "한빛구") -> Outcome:
-    budget = pd.DataFrame({"report_quarter": quarter, "item_no": 1, "unit": "", "kind": "plan", "fund": "total",
+    item = ord(file[0])  # one item per file, so the files of a quarter combine (and get a summary)
+    budget = pd.DataFrame({"report_quarter": quarter, "item_no": item, "unit": "", "kind": "plan", "fund": "total",
                            "period": [str(2020 + i) for i in range(len(amounts))], "amount_mkrw": amounts})
-    items = pd.DataFrame({"report_quarter": [quarter], "item_no": [1], "title": [f"{file} 사업"]})
+    items = pd.DataFrame({"report_quarter": [quarter], "item_no": [item], "title": [f"{file} 사업"],
+                          "status": ["완료" if len(amounts) > 2 else "정상추진"], "total_budget_mkrw": [sum(amounts)]})
     sha = f"{file}-{quarter}-{amounts}"
     return Outcome(file=file, sha256=sha, size=1, status="ok", body=body, quarter=quarter, items=1,
                    tables={"items": to_arrow("items", items, file), "budget": to_arrow("budget", budget, file)})
@@ -49,6 +51,12 @@ def _apply(dataset: Path, outcomes: list[Outcome], remove: tuple[str, ...] = ())
 def _view(dataset: Path, glob: bool = False) -> dict[str, list[tuple]]:
     """Every table's rows as sorted tuples of CSV strings (plus body and quarter)."""
     out = {}
+    if glob:
+        folder = dataset / "summary"
+        df = pd.read_parquet(folder) if folder.exists() and any(folder.rglob("*.parquet")) else pd.DataFrame()
+    else:
+        df = read_table(dataset, "summary")
+    out["summary"] = sorted(map(tuple, df.astype(str).values.tolist())) if len(df) else []
     for table in ("items", "budget"):
         if glob:
             folder = dataset / table
@@ -111,7 +119,8 @@ def test_a_kill_at_every_step_of_a_commit_leaves_old_or_new_and_recovery_finishe
         calls = _interrupt(mp, None)
         _apply(d, AFTER, remove=("c.hwp",))
     steps = calls["n"]
-    assert steps >= 11  # the seal, 6 part renames and the manifest, 3 old parts deleted
+    assert steps >= 15  # the seal, 6 part and 2 summary renames, the manifest, 3 old parts and 2 summaries deleted
+    assert len(new["summary"]) > len(old["summary"]) // 2 > 0
     seen = set()
     for k in range(steps + 1):
         d = tmp_path / f"kill-{k}"

@@ -195,6 +195,7 @@ def collect(
             if todo:
                 _read(todo, root, writer, s, scheduler, workers, progress, debug, err, on_start, on_outcome)
             writer.commit()
+            _notes(writer, lambda line: print(line, file=err, flush=True))
         except BaseException:
             # Outcomes already received are good: publish them, then let the error through.  (A kill -9 skips
             # this; the staged batch is then dropped by the next run and those files are read again.)
@@ -260,5 +261,13 @@ def _read(todo: list[Source], root: Path, writer: Writer, s: Summary, scheduler:
                 on_outcome(eng, out)
             if writer.due() and writer.commit():
                 bar.committed()
+                _notes(writer, bar.say)
     bar.close()
+
+
+def _notes(writer: Writer, say: Callable[[str], object]) -> None:
+    """The writer's lines for the user (summaries that could not be made), once each."""
+    for line in writer.notes:
+        say(line)
+    writer.notes.clear()
 

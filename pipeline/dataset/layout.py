@@ -4,10 +4,11 @@ The dataset is a folder of Parquet files that any Parquet reader can glob:
 
     DATASET/manifest.parquet                                   one row per source file (the record)
     DATASET/<table>/body=<body>/quarter=<quarter>/<part>.parquet   items, budget, plan, performance, findings
+    DATASET/summary/body=<body>/quarter=<quarter>/<part>.parquet   the summary figures of that body and quarter
     DATASET/_staging/<txn>/…                                   a commit in progress (see commit.py)
 
-Part names never repeat a content: a part is named by the source file's path and by the bytes and the pipeline
-version that produced it.  A changed input
+Part names never repeat a content: a contract part is named by the source file's path and by the bytes and the
+pipeline version that produced it, and a summary part by the parts it was computed from.  A changed input
 therefore gets *new* part files beside the old ones until the commit removes the old, so no published file is
 ever rewritten in place — the property the commit protocol relies on.
 """
@@ -15,12 +16,13 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import PurePosixPath
-from typing import Optional
+from typing import Iterable, Optional
 
 from ..cards.periods import parse_quarter_code, quarters_in_line
 
 MANIFEST = "manifest.parquet"
 STAGING = "_staging"
+SUMMARY = "summary"
 LOCK = ".collect.lock"
 # Characters a hive partition value may not hold as such: the path separator, the key/value sign, and the escape
 # sign itself.  pyarrow decodes %XX in partition values, so this is the one escape readers undo by themselves.
@@ -50,6 +52,12 @@ def part_path(table: str, body: str, quarter: str, source: str, sha256: str, ver
     """The part file of one source file's rows of one table: named by its path, its bytes and the pipeline
     version, so the same file read again by the same code lands on the same name and nothing else does."""
     return f"{partition_dir(table, body, quarter)}/part-{_digest(source)}-{_digest(sha256, version)}.parquet"
+
+
+def summary_path(body: str, quarter: str, inputs: Iterable[str], version: str) -> str:
+    """The summary part of a partition, named by the contract parts it was computed from: whoever knows the
+    manifest knows which summary file belongs to it (``read.read_table``)."""
+    return f"{partition_dir(SUMMARY, body, quarter)}/summary-{_digest(version, *sorted(inputs))}.parquet"
 
 
 def folder_quarter(name: str) -> Optional[str]:

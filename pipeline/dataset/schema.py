@@ -72,3 +72,22 @@ def to_contract_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
     if not len(df):
         return pd.DataFrame(columns=COLUMNS[table])
     return contract_frame(table, df.astype(object).where(df.notna(), None)).astype(str)
+
+
+def summary_schema() -> pa.Schema:
+    """The summary figures (``outputs.summary.SUMMARY_COLUMNS``): ``value`` a number, the rest text."""
+    from ..outputs.summary import SUMMARY_COLUMNS
+
+    return pa.schema([pa.field(c, pa.float64() if c == "value" else pa.string()) for c in SUMMARY_COLUMNS])
+
+
+def summary_to_arrow(figures: pd.DataFrame) -> pa.Table:
+    schema = summary_schema()
+    arrays = []
+    for field in schema:
+        col = figures[field.name].tolist()
+        if field.name == "value":
+            arrays.append(pa.array([None if is_blank(v) else float(v) for v in col], pa.float64()))
+        else:
+            arrays.append(pa.array(["" if is_blank(v) else str(v) for v in col], pa.string()))
+    return pa.Table.from_arrays(arrays, schema=schema)
