@@ -92,8 +92,10 @@ class Progress:
     stdout per commit (a log keeps the pace, and stderr keeps one line per problem)."""
 
     def __init__(self, total: int, stream: TextIO, enabled: Optional[bool] = None) -> None:
+        """``enabled``: None = redrawn on a terminal, a line per commit otherwise; True = redrawn; False = silent."""
         self.total, self.stream = total, stream
         self.tty = stream.isatty() if enabled is None else enabled
+        self.lines = enabled is None and not self.tty
         self.done = self.failed = 0
         self.start = time.monotonic()
 
@@ -118,7 +120,7 @@ class Progress:
         print(line, file=self.stream, flush=True)
 
     def committed(self) -> None:
-        if not self.tty:
+        if self.lines:
             print(self.text() + " (저장함)", flush=True)
 
     def close(self) -> None:
