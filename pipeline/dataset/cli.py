@@ -25,16 +25,30 @@ def _positive(value: str) -> int:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    c = sub.add_parser("collect", help="ROOT 아래 모든 보고서 파일 → 기관·분기별 Parquet 데이터셋 (Dask)")
-    c.add_argument("root", type=Path, metavar="ROOT", help="보고서 폴더 (ROOT/<기관>/<분기>/… 권장; 깊이 무관)")
-    c.add_argument("--out", required=True, type=Path, metavar="DATASET", help="데이터셋 폴더 (없으면 만듭니다)")
-    c.add_argument("--scheduler", metavar="ADDRESS", help="기존 Dask 스케줄러 (예: tcp://host:8786); 없으면 이 컴퓨터에 LocalCluster")
-    c.add_argument("--workers", type=_positive, default=None, help="LocalCluster 작업자 프로세스 수 (기본: 코어 수)")
-    c.add_argument("--commit-every", type=_positive, default=200, metavar="N",
-                   help="파일 N개마다(또는 1분마다) 저장 (기본 200)")
-    c.add_argument("--retry-failed", action="store_true", help="전에 실패한 파일도 다시 읽기")
-    c.add_argument("--prune", action="store_true", help="ROOT에 더는 없는 파일의 행을 데이터셋에서 빼기")
-    c.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="내부 오류의 traceback 보이기")
+    """The ``collect`` subcommand, in the main parser's style (an "인자" group, and its "옵션" group when the
+    main parser provides one)."""
+    c = sub.add_parser(
+        "collect", help="ROOT 아래 모든 보고서 파일 → 기관·분기별 Parquet 데이터셋 (Dask)",
+        description="ROOT 아래(깊이 무관)의 보고서 파일을 extract와 같은 방법으로 읽어 기관·분기별 Parquet 데이터셋에 "
+                    "더합니다. 이미 읽은 파일(같은 sha256, 같은 파이프라인)은 다시 읽지 않습니다.\n"
+                    "예: python -m pipeline collect 보고서 --out 데이터셋 --workers 2",
+    )
+    args = c.add_argument_group("인자")
+    args.add_argument("root", type=Path, metavar="ROOT",
+                      help="보고서 폴더: ROOT/<기관>/<분기>/… 권장 (기관·분기는 문서에서, 없으면 폴더 이름에서)")
+    opts = getattr(c, "options", c)
+    opts.add_argument("--out", required=True, type=Path, metavar="DATASET",
+                      help="데이터셋 폴더 (꼭 필요; 없으면 만듭니다). 예: --out 데이터셋")
+    opts.add_argument("--scheduler", metavar="ADDRESS",
+                      help="이미 떠 있는 Dask 스케줄러 (기본: 이 컴퓨터에 LocalCluster). 예: --scheduler tcp://host:8786")
+    opts.add_argument("--workers", type=_positive, default=None, metavar="N",
+                      help="LocalCluster 작업자 프로세스 수 (기본: 코어 수). 예: --workers 2")
+    opts.add_argument("--commit-every", type=_positive, default=200, metavar="N",
+                      help="파일 N개마다(또는 1분마다) 데이터셋에 저장 (기본: 200)")
+    opts.add_argument("--retry-failed", action="store_true", help="전에 실패한 파일도 다시 읽습니다 (기본: 안 읽음)")
+    opts.add_argument("--prune", action="store_true", help="ROOT에 더는 없는 파일의 행을 데이터셋에서 뺍니다 (기본: 남김)")
+    opts.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                      help="내부 오류의 자세한 내용(영문 traceback)을 보여 줍니다 — 개발자용 (기본: 끔)")
     return c
 
 
