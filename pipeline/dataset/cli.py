@@ -28,7 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """The ``collect`` subcommand, in the main parser's style (an "인자" group, and its "옵션" group when the
     main parser provides one)."""
     c = sub.add_parser(
-        "collect", help="ROOT 아래 모든 보고서 파일 → 기관·분기별 Parquet 데이터셋 (Dask)",
+        "collect", help="폴더 아래 모든 보고서 파일 → 기관·분기별 데이터셋 (여러 작업자·여러 컴퓨터에서 읽기)",
         description="ROOT 아래(깊이 무관)의 보고서 파일을 extract와 같은 방법으로 읽어 기관·분기별 Parquet 데이터셋에 "
                     "더합니다. 이미 읽은 파일(같은 sha256, 같은 파이프라인)은 다시 읽지 않습니다.\n"
                     "예: python -m pipeline collect 보고서 --out 데이터셋 --workers 2",
