@@ -11,7 +11,9 @@ random-kill trials are marked slow.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 import json
 import os
 import random
@@ -61,6 +63,34 @@ UNPLACED = ("cards/seed57-2021Q4.hwpx", "seed57-2021Q4.hwpx")
 NOT_REPORT = ("compiled/README.md", "가온시/README.md")
 NO_QUARTER = "시범구/2021Q2/no-quarter-card.pdf"
 BODY_OF = {"hanbit": "한빛구", "seed57": "한빛구", "gaon": "가온시", "no-quarter": "시범구"}
+INNER = "PIPELINE_COLLECT_TEST_INNER"
+
+
+def in_own_process(test):
+    """Run ``test`` in a pytest process of its own (``pytest FILE::TEST``), and pass or fail with it.
+
+    Why: the first Arrow buffer makes pyarrow's allocator reserve ~1 GB of address space, and DuckDB and a Dask
+    scheduler add their threads' arenas, so a pytest process that read the dataset maps ~2.5 GB.  Every in-process
+    CLI test that a pytest worker runs later forks its reading children from that process, under the batch's
+    1 GB address-space cap, and their PDFs could not load.  The tests of other engineers must not depend on
+    which test file ran before theirs.
+    """
+    if os.environ.get(INNER):
+        return test
+
+    @functools.wraps(test)
+    def outer() -> None:
+        node = f"{Path(inspect.getfile(test)).relative_to(ROOT)}::{test.__name__}"
+        proc = sp.run([sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", node], cwd=ROOT,
+                      env={**os.environ, INNER: "1"}, capture_output=True, text=True, timeout=1800)
+        tail = (proc.stdout + proc.stderr)[-6000:]
+        if proc.returncode == 0 and " skipped" in proc.stdout and " passed" not in proc.stdout:
+            pytest.skip(tail.strip().splitlines()[-2] if tail.strip() else "skipped in its own process")
+        if proc.returncode != 0:
+            pytest.fail(f"{node} in its own process:\n{tail}", pytrace=False)
+
+    outer.__signature__ = inspect.Signature()  # the fixtures are the inner run's, not this process's
+    return outer
 
 
 @pytest.fixture(scope="module")
@@ -249,12 +279,14 @@ def _readme_questions(ds: Path) -> None:
     assert ("한빛구", "57", "2021Q2", "2021Q3", "87", "2021Q4", "89") in {(r[0], r[1], *r[4:]) for r in restated}
 
 
+@in_own_process
 def test_collect_equals_extract_of_each_file_then_reads_nothing_then_only_the_changed_file(
         corpus: Path, tmp_path: Path, no_quarter_card: Path) -> None:
     _check_tree(corpus, tmp_path, QUICK, no_quarter_card)
 
 
 @pytest.mark.slow  # every card, compiled and variety file of the corpus (15 files, ~1 min on 2 cores)
+@in_own_process
 def test_collect_of_the_whole_public_corpus_equals_extract(corpus: Path, tmp_path: Path, no_quarter_card: Path) -> None:
     _check_tree(corpus, tmp_path, FULL, no_quarter_card)
 
@@ -270,6 +302,7 @@ def cluster():
         yield c
 
 
+@in_own_process
 def test_a_worker_killed_mid_run_costs_no_file_and_counts_none_twice(corpus: Path, tmp_path: Path, cluster,
                                                                       no_quarter_card: Path) -> None:
     from pipeline.dataset.collect import collect
@@ -299,6 +332,7 @@ def test_a_worker_killed_mid_run_costs_no_file_and_counts_none_twice(corpus: Pat
     assert _got(ds) == _expected(root, tmp_path / "work")  # no row missing, none twice
 
 
+@in_own_process
 def test_workers_running_another_pipeline_are_refused_in_one_line(corpus: Path, tmp_path: Path, cluster,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     from pipeline.dataset import collect as collect_mod
@@ -367,6 +401,7 @@ def _kill_run(root: Path, ds: Path, after_files: int, delay: float) -> bool:
 
 
 @pytest.mark.slow  # five runs killed and five re-runs, each starting its own LocalCluster (~2 min on 2 cores)
+@in_own_process
 def test_the_whole_run_killed_at_random_moments_ends_complete_and_exact(corpus: Path, tmp_path: Path,
                                                                          no_quarter_card: Path) -> None:
     files = QUICK + [("compiled/hanbit-2023Q2.lo.pdf", "한빛구/2023Q2/hanbit-2023Q2.lo.pdf"),

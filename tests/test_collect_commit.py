@@ -2,7 +2,8 @@
 manifest shows as it was or as it will be, and the next run's recovery makes it exactly as it will be.
 
 The outcomes are made up (small Arrow tables), so every rename and delete of a commit can be interrupted in turn
-in well under a second; the cluster tests (test_collect.py) kill real runs.
+in seconds; the cluster tests (test_collect.py) kill real runs.  Tests that make Arrow data run in a pytest
+process of their own (``in_own_process`` says why).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Optional
 
 import pandas as pd
 import pytest
+from test_collect import in_own_process
 
 from pipeline.dataset import commit as commit_mod
 from pipeline.dataset.commit import Lock, recover
@@ -73,16 +75,20 @@ def _view(dataset: Path, glob: bool = False) -> dict[str, list[tuple]]:
     return out
 
 
-BEFORE = [_outcome("a.pdf", "2023Q1", [10, 20]), _outcome("b.pdf", "2023Q1", [5]), _outcome("c.hwp", "2023Q2", [7])]
+def _before() -> list[Outcome]:  # made when called: no Arrow data in a process that did not ask for it
+    return [_outcome("a.pdf", "2023Q1", [10, 20]), _outcome("b.pdf", "2023Q1", [5]), _outcome("c.hwp", "2023Q2", [7])]
+
+
 # a.pdf changes its figures, b.pdf now reports another quarter (its rows move partition), d.hwp is new, c.hwp goes.
-AFTER = [_outcome("a.pdf", "2023Q1", [10, 25, 30]), _outcome("b.pdf", "2023Q2", [5]), _outcome("d.hwp", "2023Q2", [1])]
+def _after() -> list[Outcome]:
+    return [_outcome("a.pdf", "2023Q1", [10, 25, 30]), _outcome("b.pdf", "2023Q2", [5]), _outcome("d.hwp", "2023Q2", [1])]
 
 
 def _states(tmp_path: Path) -> tuple[dict, dict]:
     old, new = tmp_path / "old", tmp_path / "new"
-    _apply(old, BEFORE)
-    _apply(new, BEFORE)
-    _apply(new, AFTER, remove=("c.hwp",))
+    _apply(old, _before())
+    _apply(new, _before())
+    _apply(new, _after(), remove=("c.hwp",))
     return _view(old), _view(new)
 
 
@@ -110,25 +116,26 @@ def _interrupt(mp: pytest.MonkeyPatch, stop_at: Optional[int]) -> dict:
     return calls
 
 
+@in_own_process
 def test_a_kill_at_every_step_of_a_commit_leaves_old_or_new_and_recovery_finishes_it(tmp_path: Path) -> None:
     old, new = _states(tmp_path)
     assert old != new
     d = tmp_path / "count"
-    _apply(d, BEFORE)
+    _apply(d, _before())
     with pytest.MonkeyPatch.context() as mp:
         calls = _interrupt(mp, None)
-        _apply(d, AFTER, remove=("c.hwp",))
+        _apply(d, _after(), remove=("c.hwp",))
     steps = calls["n"]
     assert steps >= 15  # the seal, 6 part and 2 summary renames, the manifest, 3 old parts and 2 summaries deleted
     assert len(new["summary"]) > len(old["summary"]) // 2 > 0
     seen = set()
     for k in range(steps + 1):
         d = tmp_path / f"kill-{k}"
-        _apply(d, BEFORE)
+        _apply(d, _before())
         with pytest.MonkeyPatch.context() as mp:
             _interrupt(mp, k)
             try:
-                _apply(d, AFTER, remove=("c.hwp",))
+                _apply(d, _after(), remove=("c.hwp",))
             except Killed:
                 pass
         through_manifest = _view(d)
@@ -144,9 +151,10 @@ def test_a_kill_at_every_step_of_a_commit_leaves_old_or_new_and_recovery_finishe
     assert seen == {"old", "new"}
 
 
+@in_own_process
 def test_a_changed_file_replaces_its_own_rows_only(tmp_path: Path) -> None:
     d = tmp_path / "ds"
-    _apply(d, BEFORE)
+    _apply(d, _before())
     before = read_manifest(d)
     others = {p: (d / p).stat().st_mtime_ns for f in ("b.pdf", "c.hwp") for p in before[f].parts}
     _apply(d, [_outcome("a.pdf", "2023Q1", [11, 22])])
@@ -188,12 +196,14 @@ def test_partition_values_keep_korean_and_escape_what_would_change_the_path() ->
     assert partition_value(".hidden") == "%2Ehidden"
 
 
+@in_own_process
 def test_a_money_cell_that_is_not_a_number_is_refused_not_nulled() -> None:
     df = pd.DataFrame({"report_quarter": ["2023Q1"], "item_no": [1], "amount_mkrw": ["약 30"]})
     with pytest.raises(NotANumber):
         to_arrow("budget", df, "x.pdf")
 
 
+@in_own_process
 def test_values_read_back_are_the_csv_strings() -> None:
     df = pd.DataFrame({"report_quarter": ["2023Q1"] * 3, "item_no": [57, 57.0, "57"], "value": [6.0, 38.5, None],
                        "text": ["6회", "38.5%", "- 심사 진행"], "measure": ["회", "%", None]})
