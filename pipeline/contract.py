@@ -26,10 +26,13 @@ ITEMS = [
     "secured_county_mkrw", "secured_other_mkrw", "start", "end", "final_goal", "lead_department",
     "support_department", "source_file", "source_pages",
 ]
+# Where a row's figure was printed (README, "Provenance columns"): after the contract's own columns, which
+# score.py reads by name, so a reader of the contract ignores them.
+PROVENANCE = ["source_file", "source_page", "source_table", "source_row", "source_col", "source_bbox"]
 BUDGET = ["report_quarter", "item_no", "unit", "kind", "fund", "period", "period_start",
-          "period_end", "amount_mkrw"]
+          "period_end", "amount_mkrw", *PROVENANCE]
 PLAN = ["report_quarter", "item_no", "unit", "task", "period", "period_start", "period_end",
-        "text", "value", "measure"]
+        "text", "value", "measure", *PROVENANCE]
 PERFORMANCE = PLAN
 FINDINGS = ["report_quarter", "item_no", "check", "severity", "source_file", "page", "location", "expected",
             "found", "message"]

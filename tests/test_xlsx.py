@@ -64,9 +64,9 @@ def test_every_sheet_has_frozen_bold_header_filter_and_fitting_widths(pair: dict
         assert ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(ws.max_column)}{ws.max_row}", ws.title
         for c in ws[1]:
             assert c.font.bold and HANGUL.search(c.value), (ws.title, c.value)
-            # Every heading word fits its column (a Hangul syllable is about two width units).
-            longest = max(len(w) for w in c.value.split())
-            assert ws.column_dimensions[c.column_letter].width >= 1.8 * min(longest, 12), (ws.title, c.value)
+            # Every heading word fits its column (a Hangul syllable is about two width units, a Latin letter one).
+            need = max(sum(1.8 if HANGUL.match(ch) else 1.0 for ch in w) for w in c.value.split())
+            assert ws.column_dimensions[c.column_letter].width >= min(need, 1.8 * 12), (ws.title, c.value)
 
 
 def test_amounts_are_numbers_with_thousands_format_and_rates_percent(pair: dict) -> None:

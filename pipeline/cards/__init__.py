@@ -29,6 +29,19 @@ from .toc import cross_check
 SRC_ROW_COLS = ["src_page", "src_table", "src_row", "src_col"]
 
 
+def _provenance(rows: list[dict[str, Any]], source_file: str, table_index: dict[int, int]) -> None:
+    """Each row's ``source_*`` columns from its slot's provenance: the cell as ``tables --json`` lists it."""
+    for r in rows:
+        tref = r.pop("src_tref", None)
+        bbox = r.pop("src_bbox", None)
+        r["source_file"] = source_file
+        r["source_page"] = r.get("src_page")
+        r["source_table"] = table_index.get(id(tref)) if tref is not None else None
+        r["source_row"] = r.get("src_row")
+        r["source_col"] = r.get("src_col")
+        r["source_bbox"] = " ".join(f"{v:g}" for v in bbox) if bbox else None
+
+
 def _frame(rows: list[dict[str, Any]], cols: list[str], extra: list[str]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=cols + extra)
     return df.astype(object).where(df.notna(), None) if len(df) else df
@@ -84,6 +97,7 @@ def extract(doc: Document, quarter: str | None = None) -> Extraction:
     columns = {"budget": BUDGET, "plan": PLAN, "performance": PLAN}
     quarters: list[str] = []
     read = unread = 0
+    table_index = {id(t): i for i, t in enumerate(doc.tables)}
     for item in items:
         ledger = Ledger(item.item_no)
         item_tables_ = item_tables(item, ledger)
@@ -103,6 +117,7 @@ def extract(doc: Document, quarter: str | None = None) -> Extraction:
         for name, rows in item_tables_.items():
             for r in rows:
                 r["item_no"] = item.item_no
+            _provenance(rows, doc.source, table_index)
             if rows:
                 frames[name].append(_frame(rows, columns[name], SRC_ROW_COLS))
 

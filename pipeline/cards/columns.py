@@ -17,7 +17,13 @@ from .textclean import clean
 
 
 def src(s: Slot, name: str) -> dict[str, Any]:
-    return {"src_page": s.page, "src_table": name, "src_row": s.row, "src_col": s.col}
+    """The provenance of a row made from slot ``s`` of a table under the heading ``name``.
+
+    ``src_table`` names the section for findings' locations; ``src_tref`` is the printed table itself, which
+    ``cards.extract`` replaces by its index in the document (the contract's ``source_table``).
+    """
+    return {"src_page": s.page, "src_table": name, "src_row": s.row, "src_col": s.col, "src_tref": s.table,
+            "src_bbox": s.bbox}
 
 
 def heading_year(section: Section) -> Optional[str]:

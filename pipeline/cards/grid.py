@@ -28,13 +28,19 @@ MAX_HEADER_ROWS = 5  # a banner row, year, half, quarter, 계획/실적 sub-head
 
 @dataclass(frozen=True)
 class Slot:
-    """One grid position: the printed cell covering it (``key`` identifies that cell)."""
+    """One grid position: the printed cell covering it (``key`` identifies that cell).
+
+    ``table`` (the printed table, by identity) and ``bbox`` are provenance only: a row made from the slot can
+    name the very cell it came from (``cards.extract`` turns the table into its index in ``Document.tables``).
+    """
 
     key: tuple
     text: str
     page: Optional[int]
     row: int  # position of the printed cell in its source table
     col: int
+    table: Optional[Table] = field(default=None, compare=False, repr=False)
+    bbox: Optional[tuple[float, float, float, float]] = field(default=None, compare=False)
 
 
 @dataclass
@@ -119,9 +125,9 @@ def slots_of(t: Table, part: int, edges: Optional[list[int]] = None) -> list[lis
         for c in range(t.cols):
             cell = g[r][c]
             if cell is None:
-                slot = Slot((part, r, c, "void"), "", t.page, r, c)
+                slot = Slot((part, r, c, "void"), "", t.page, r, c, t)
             else:
-                slot = Slot((part, cell.row, cell.col), cell.text or "", t.page, cell.row, cell.col)
+                slot = Slot((part, cell.row, cell.col), cell.text or "", t.page, cell.row, cell.col, t, cell.bbox)
             width = (edges[c + 1] - edges[c]) if edges else 1
             row.extend([slot] * width)
         out.append(row[:ncols])
