@@ -23,6 +23,7 @@ from pdfminer.psparser import PSEOF
 from ...errors import InputError
 from ...model import Block, Cell, Document, Table, TextBlock
 from .continuation import link_continuations
+from .frame import PageView, page_view
 from .grid import RuleGrid, find_grids
 from .segments import segments_from_objects
 from .settings import DEFAULT, GridSettings
@@ -112,7 +113,7 @@ def _drop_badges(grids: list[RuleGrid], badge_height: float) -> list[RuleGrid]:
     ]
 
 
-def _is_page_background(g: RuleGrid, page: "pdfplumber.page.Page") -> bool:
+def _is_page_background(g: RuleGrid, page: PageView) -> bool:
     """A 1x1 box the size of the page is a background or page frame, not a table."""
     x0, top, x1, bottom = page.bbox
     covers = (g.xs[-1] - g.xs[0]) >= 0.95 * (x1 - x0) and (g.ys[-1] - g.ys[0]) >= 0.95 * (bottom - top)
@@ -191,16 +192,15 @@ def page_uses_space_glyphs(chars: Sequence[dict]) -> Optional[bool]:
     return False if len(chars) >= SPACE_EVIDENCE else None
 
 
-def page_grids(page: "pdfplumber.page.Page", settings: GridSettings = DEFAULT) -> list[RuleGrid]:
+def page_grids(page: "pdfplumber.page.Page | PageView", settings: GridSettings = DEFAULT) -> list[RuleGrid]:
     """The page's table grids: rules from its drawn objects, page frames and badges removed."""
-    objs = page.objects
-    h, v = segments_from_objects(objs.get("line", []), objs.get("rect", []), objs.get("curve", []),
-                                 settings=settings)
-    grids = [g for g in find_grids(h, v, settings) if not _is_page_background(g, page)]
+    view = page if isinstance(page, PageView) else page_view(page)
+    h, v = segments_from_objects(view.lines, view.rects, view.curves, settings=settings)
+    grids = [g for g in find_grids(h, v, settings) if not _is_page_background(g, view)]
     return _drop_badges(grids, settings.badge_height)
 
 
-def read_page(page: "pdfplumber.page.Page", page_no: int, space_glyphs: Optional[bool] = None,
+def read_page(page: "pdfplumber.page.Page | PageView", page_no: int, space_glyphs: Optional[bool] = None,
               settings: GridSettings = DEFAULT) -> list[Block]:
     """One page's blocks in reading order (top to bottom), tables and text interleaved.
 
@@ -291,10 +291,11 @@ def _read_pages(pdf: pdfplumber.PDF, pages: Iterable[int] | None, settings: Grid
     pool: dict[object, object] = {}
     for no in wanted:
         page, raw = _parsed(pdf, no)
-        total_chars += len(page.chars)
+        view = page_view(page)
+        total_chars += len(view.chars)
         if space_mode is None:
-            space_mode = page_uses_space_glyphs(page.chars)
-        results.append(_share(read_page(page, no, True if space_mode is None else space_mode, settings), pool))
+            space_mode = page_uses_space_glyphs(view.chars)
+        results.append(_share(read_page(view, no, True if space_mode is None else space_mode, settings), pool))
         _release(page, raw)
     return results, page_count, total_chars
 
@@ -364,7 +365,7 @@ def _space_mode(pdf: pdfplumber.PDF, first_wanted: int) -> Optional[bool]:
     """Spacing evidence from the pages before ``first_wanted`` (none for a whole read): chunk = whole."""
     for no in range(1, first_wanted):
         page, raw = _parsed(pdf, no)
-        mode = page_uses_space_glyphs(page.chars)
+        mode = page_uses_space_glyphs(page_view(page).chars)
         _release(page, raw)
         if mode is not None:
             return mode
