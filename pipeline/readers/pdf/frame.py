@@ -18,7 +18,7 @@ A page with upright text and nothing outside its crop comes back with pdfplumber
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom (pdfplumber's top-down coordinates)
 
@@ -206,6 +206,14 @@ class _Turn:
             n["size"] = n["height"] if horizontal else n["width"]
         n["upright"] = True
         return n
+
+
+def to_display(view: PageView) -> Callable[[float, float], tuple[float, float]]:
+    """Where a point of the view lies on the page as displayed (the debug picture draws there)."""
+    if not view.turn:
+        return lambda x, y: (x, y)
+    back = _Turn((360 - view.turn) % 360, view.bbox)
+    return back.point
 
 
 # ----------------------------------------------------------------------------- the view
