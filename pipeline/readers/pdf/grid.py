@@ -23,21 +23,13 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from .limits import PairCount
+from .limits import PairCount, TooManySlots
 from .segments import HSeg, VSeg, segments_from_objects
 from .settings import DEFAULT, GridSettings
 
 RULES = "표 선끼리의"  # what PairCount says was compared too often
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
-
-
-class TooManySlots(Exception):
-    """A grid with more slots than the caller has room for, found before any per-slot list is made."""
-
-    def __init__(self, rows: int, cols: int) -> None:
-        super().__init__(f"{rows} x {cols}")
-        self.rows, self.cols = rows, cols
 
 
 @dataclass

@@ -23,8 +23,8 @@ from ...model import Block, Cell, Document, SlotBudget, Table, TextBlock
 from .continuation import link_continuations
 from .document import GuardedPDF, close_quietly, input_error, open_pdf
 from .frame import PageView, page_view
-from .grid import RuleGrid, TooManySlots, find_grids
-from .limits import DEFAULT_LIMITS, Limits, PairCount, too_many_slots
+from .grid import RuleGrid, find_grids
+from .limits import DEFAULT_LIMITS, Limits, PairCount, TooManySlots, take_slots, too_many_slots
 from .notices import LibraryNotices, library_notices
 from .pages import at_page, parse_page, release_page, share_values
 from .segments import segments_from_objects
@@ -217,11 +217,6 @@ def read_page(page: "pdfplumber.page.Page | PageView", page_no: int, space_glyph
     tables, parents, outside = _build_tables(grids, glyphs, page_no, space_glyphs, pairs)
     for t, p in zip(tables, parents):
         t.parent = p
-        if slots is not None:
-            try:
-                slots.take(t)
-            except ValueError:
-                raise too_many_slots(t.rows, t.cols, slots.limit) from None
     texts = _text_blocks(outside, page_no, space_glyphs)
 
     def key(b: Block) -> tuple[float, float]:
@@ -234,6 +229,8 @@ def read_page(page: "pdfplumber.page.Page | PageView", page_no: int, space_glyph
     for t in tables_sorted:
         if t.parent is not None:
             t.parent = new_pos[t.parent]
+    if slots is not None:
+        take_slots(slots, tables_sorted)  # in document order, as PdfBackend.join counts a split read
     return sorted([*tables_sorted, *texts], key=key)
 
 
@@ -298,7 +295,7 @@ def _read_pages(pdf: GuardedPDF, pages: Iterable[int] | None, settings: GridSett
     results: list[list[Block]] = []
     total_chars = 0
     pool: dict[object, object] = {}
-    slots = SlotBudget()
+    slots = SlotBudget(pdf.limits.document_slots)
     for no in wanted:
         notices.on_page(no)
         page = parse_page(pdf, objs, no)
