@@ -350,14 +350,18 @@ def media_box_missing(pages: int = 1, missing: int = 1) -> bytes:
 # -- text outside the crop box ------------------------------------------------------------------------------
 
 
-def text_outside_crop_box() -> bytes:
+def text_outside_crop_box(origin: tuple[float, float] = (0.0, 0.0)) -> bytes:
     """A page whose CropBox shows its top half: a line and a 2 × 2 ruled table there, and below the crop
-    another line and another table that no viewer shows."""
-    content = (text_line(72, 780, "VISIBLE LINE") + ruled_table(72, 760, [100, 100], [20, 20])
+    another line and another table that no viewer shows.  ``origin`` moves the page's boxes and its drawing
+    (a MediaBox need not start at 0 0)."""
+    dx, dy = origin
+    content = (b"1 0 0 1 %s %s cm\n" % (_num(dx), _num(dy))
+               + text_line(72, 780, "VISIBLE LINE") + ruled_table(72, 760, [100, 100], [20, 20])
                + text_line(80, 745, "A1") + text_line(180, 745, "B1")
                + text_line(72, 300, "HIDDEN LINE") + ruled_table(72, 280, [100, 100], [20, 20])
                + text_line(80, 265, "X1") + text_line(180, 265, "Y1"))
-    return one_page(content, page_extra=b"/CropBox [0 421 595 842] ")
+    crop = pdf_value([dx, 421 + dy, 595 + dx, 842 + dy])
+    return one_page(content, page_extra=b"/CropBox " + crop + b" ", media=(dx, dy, 595 + dx, 842 + dy))
 
 
 # -- heavy but legal --------------------------------------------------------------------------------------

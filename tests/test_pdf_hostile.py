@@ -140,9 +140,13 @@ def test_turned_page_keeps_a_turned_crop_box(tmp_path: Path) -> None:
 # -- 3. what the crop box hides is not read ------------------------------------------------------------------
 
 
-def test_text_and_rules_outside_the_crop_box_are_not_read(tmp_path: Path) -> None:
+@pytest.mark.parametrize("origin", [(0, 0), (-100, 250)])
+@pytest.mark.parametrize("angle", [0, 90, 180, 270])
+def test_text_and_rules_outside_the_crop_box_are_not_read(tmp_path: Path, origin: tuple[int, int], angle: int) -> None:
+    """Whatever the page's origin and however it is shown turned: the crop box is mapped as its objects are."""
     path = tmp_path / "crop.pdf"
-    path.write_bytes(H.text_outside_crop_box())
+    data = H.text_outside_crop_box(origin)
+    path.write_bytes(H.rotated(data, angle, "rotate") if angle else data)
     doc = read_pdf(path)
     assert _texts(doc) == ["VISIBLE LINE"]
     assert [[c.text for c in t.cells] for t in doc.tables] == [["A1", "B1", "", ""]]

@@ -35,7 +35,6 @@ class PageView:
     curves: list[dict] = field(default_factory=list)
     bbox: Box = (0.0, 0.0, 0.0, 0.0)
     turn: int = 0  # degrees the page was turned clockwise to read upright: 0, 90, 180 or 270
-    cropped: bool = False  # whether anything lay outside the visible area
 
 
 # ----------------------------------------------------------------------------- the visible area
@@ -237,4 +236,4 @@ def page_view(page: Any) -> PageView:
         chars = [t.char(c) for c in chars]
         lines, rects, curves = [t.obj(o) for o in lines], [t.obj(o) for o in rects], [t.obj(o) for o in curves]
         bbox = t.bbox()
-    return PageView(chars=chars, lines=lines, rects=rects, curves=curves, bbox=bbox, turn=turn, cropped=cropped)
+    return PageView(chars=chars, lines=lines, rects=rects, curves=curves, bbox=bbox, turn=turn)

@@ -6,8 +6,11 @@ and merged cells of HWP-style forms, and cell text comes from the glyphs inside
 each cell (``text``) because page text interleaves neighbouring cells.
 
 ``read_page`` works on one pdfplumber page and needs nothing from other pages
-except the document's spacing mode, so pages can be read in parallel and put
-together with ``assemble``.
+except the document's spacing mode (and its table-slot budget), so pages can be
+read in parallel and put together with ``assemble``.  It reads the page as
+``frame.page_view`` shows it: only what is visible, turned upright.  ``read_pdf``
+opens the file through ``document`` (reference and page-tree loops refused,
+streams bounded) and interprets each page within ``limits`` (``pagelimits``).
 """
 from __future__ import annotations
 
