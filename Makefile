@@ -1,16 +1,32 @@
-# Two commands for a new user: `make report` and `make test`.  Both set up what
-# they need on a fresh Debian machine (system packages, .venv) and reuse it after.
+# Two commands for a new user: `make report` and `make test` (`make help` lists them all).  Both set up what
+# they need on a fresh Debian machine (system packages, .venv) the first time, quietly, and reuse it after.
 PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+LOG    := $(VENV)/install.log
+# Options for the pipeline: make report ARGS="--quarter 2023Q2"
+ARGS   ?=
 
-.PHONY: report test test-slow lint sysdeps bench clean-venv examples
+.DEFAULT_GOAL := help
+.PHONY: help report test test-slow lint sysdeps bench clean clean-venv examples
+
+help:
+	@echo "make report                  input/의 카드를 읽어 분기별로 보관하고 보고서와 변경 내역을 만듭니다"
+	@echo "                             (input/이 비어 있으면 함께 든 예시로). 처음에는 설치부터 합니다."
+	@echo "make report ARGS=\"--quarter 2023Q2\"   옵션을 넘깁니다 (옵션 목록: make report ARGS=--help)"
+	@echo "make test                    코드 검사(ruff)와 테스트 (오래 걸리는 것 빼고)"
+	@echo "make test-slow               오래 걸리는 테스트 (CI가 make test 다음에 돌립니다)"
+	@echo "make clean                   다시 만들 수 있는 것(읽기 캐시, 예시 결과, 빌드 찌꺼기)을 지웁니다"
+	@echo "                             — output/archive의 보관본과 분기 보고서는 지우지 않습니다"
+	@echo "make clean-venv              설치한 .venv를 지웁니다 (다음 make가 다시 설치)"
+	@echo "make examples                예시 카드 PDF를 다시 만듭니다 (카드 서식을 바꾼 뒤)"
+	@echo "make bench                   벤치마크 (bench/README.md)"
 
 report: $(STAMP)
-	$(PY) -m pipeline report
+	@$(PY) -m pipeline report $(ARGS)
 
-# Every test but the long corpus sweeps (marked slow), after the linter.
+# Every test but the long sweeps (marked slow), after the linter.
 test: $(STAMP) lint
 	$(PY) -m pytest -q -n auto --dist loadfile -m "not slow"
 
@@ -24,16 +40,28 @@ lint: $(STAMP)
 sysdeps:
 	@scripts/sysdeps.sh
 
+# The first install prints one line of its own; pip's and apt's output goes to $(LOG) and is shown in full
+# only when a step fails.
 $(STAMP): pyproject.toml scripts/sysdeps.sh
 	@scripts/sysdeps.sh
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON)"; exit 1; }
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON)이 필요합니다 (Debian: apt-get install python3.11 python3.11-venv)"; exit 1; }
+	@mkdir -p $(VENV)
+	@printf "설치 중 (처음 한 번, 몇 분 걸립니다): 파이썬 환경"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) >$(LOG) 2>&1 || { echo; echo "설치 실패 — 기록:"; cat $(LOG); exit 1; }
+	@printf " … pip"
+	@$(PY) -m pip install --upgrade pip >>$(LOG) 2>&1 || { echo; echo "설치 실패 — 기록:"; cat $(LOG); exit 1; }
+	@printf " … 패키지"
+	@$(PY) -m pip install -e '.[test]' >>$(LOG) 2>&1 || { echo; echo "설치 실패 — 기록:"; cat $(LOG); exit 1; }
 	@touch $(STAMP)
+	@echo " … 끝"
 
 bench: $(STAMP)
 	$(PY) bench/extract.py
+
+# What can be made again; never the archive (output/archive) or the quarters' reports.
+clean:
+	rm -rf output/.cache output/example build .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -not -path "./$(VENV)/*" -prune -exec rm -rf {} +
 
 clean-venv:
 	rm -rf $(VENV)

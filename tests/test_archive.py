@@ -1,4 +1,5 @@
-"""The quarter archive: idempotent, refusing, keeping replaced quarters, surviving SIGKILL; combining files."""
+"""The quarter archive: idempotent, re-archiving on new sources with the old version kept, surviving SIGKILL;
+combining files."""
 from __future__ import annotations
 
 import hashlib
@@ -15,12 +16,15 @@ import pipeline
 from pipeline.contract import ALL_TABLES, read_csv
 from pipeline.errors import InputError
 from pipeline.quarter.archive import (
-    ArchiveRefused,
     archive_quarter,
+    body_of,
     list_quarters,
     load_quarter,
     manifest,
     previous_quarter,
+    quarter_before,
+    source_changes,
+    versions,
 )
 from pipeline.quarter.combine import combine
 from pipeline.quarter.diff import diff_tables
@@ -66,29 +70,53 @@ def test_rerun_on_same_sources_is_unchanged_and_touches_nothing(tmp_path, q4, sr
     archive_quarter(tmp_path, "2021Q4", q4, src)
     before = _snapshot(tmp_path / "2021Q4")
     r = archive_quarter(tmp_path, "2021Q4", q4, src)
-    assert r.status == "unchanged" and "nothing changed" in r.message
+    assert r.status == "unchanged" and "바꾸지 않았습니다" in r.message
     assert _snapshot(tmp_path / "2021Q4") == before
     assert list_quarters(tmp_path) == ["2021Q4"]
 
 
-def test_new_sources_are_refused_without_replace(tmp_path, q4, src, corpus):
+def test_new_sources_re_archive_and_keep_the_old_version(tmp_path, q4, src, corpus):
+    """A corrected or late file needs no flag: the quarter is re-archived and the previous version kept."""
     archive_quarter(tmp_path, "2021Q4", q4, src)
     before = _snapshot(tmp_path / "2021Q4")
-    with pytest.raises(ArchiveRefused, match="already archived"):
-        archive_quarter(tmp_path, "2021Q4", q4, [corpus / "cards/seed57-2021Q4.hwpx"])
-    assert _snapshot(tmp_path / "2021Q4") == before
-    assert isinstance(ArchiveRefused("x"), InputError)
-
-
-def test_replaced_quarter_is_kept_beside_the_new_one(tmp_path, q4, src, corpus):
-    archive_quarter(tmp_path, "2021Q4", q4, src)
-    before = _snapshot(tmp_path / "2021Q4")
-    r = archive_quarter(tmp_path, "2021Q4", q4, [corpus / "cards/seed57-2021Q4.hwpx"], replace=True)
+    r = archive_quarter(tmp_path, "2021Q4", q4, [corpus / "cards/seed57-2021Q4.hwpx"])
     assert r.status == "replaced" and r.replaced is not None
     assert r.replaced.name.startswith("2021Q4.replaced-")
     assert _snapshot(r.replaced) == before
+    assert versions(tmp_path, "2021Q4") == [r.replaced]
     assert manifest(tmp_path, "2021Q4")["sources"][0]["name"] == "seed57-2021Q4.hwpx"
     assert list_quarters(tmp_path) == ["2021Q4"]
+    assert r.changes is not None and r.changes.added == ("seed57-2021Q4.hwpx",)
+    assert r.changes.removed == ("seed57-2021Q4.lo.pdf",)
+    assert "추가 seed57-2021Q4.hwpx" in r.message and r.replaced.name in r.message
+
+
+def test_source_changes_name_added_removed_and_replaced_files():
+    old = [{"name": "a.pdf", "sha256": "1"}, {"name": "b.pdf", "sha256": "2"}, {"name": "c.pdf", "sha256": "3"}]
+    new = [{"name": "a.pdf", "sha256": "1"}, {"name": "b.pdf", "sha256": "9"}, {"name": "d.pdf", "sha256": "4"},
+           {"name": "c-renamed.pdf", "sha256": "3"}]
+    ch = source_changes(old, new)
+    assert (ch.added, ch.replaced, ch.removed) == (("d.pdf",), ("b.pdf",), ())
+    assert ch.words() == "추가 d.pdf; 교체 b.pdf"
+    assert not source_changes(old, old)
+
+
+def test_given_source_identities_are_recorded_as_given(tmp_path, q4):
+    """The run layer hashes the bytes it read; the archive records that identity, it does not re-read the path."""
+    ident = {"name": "부서/카드.pdf", "sha256": "ab" * 32, "size": 123}
+    archive_quarter(tmp_path, "2021Q4", q4, [ident], body="한빛구")
+    m = manifest(tmp_path, "2021Q4")
+    assert m["sources"] == [ident]
+    assert body_of(tmp_path, "2021Q4") == "한빛구"
+
+
+def test_same_sources_with_replace_re_archive_only_when_rows_differ(tmp_path, q4, src):
+    archive_quarter(tmp_path, "2021Q4", q4, src)
+    assert archive_quarter(tmp_path, "2021Q4", q4, src, replace=True).status == "unchanged"
+    changed = {t: df.copy() for t, df in q4.items()}
+    changed["budget"] = changed["budget"].iloc[1:]
+    r = archive_quarter(tmp_path, "2021Q4", changed, src, replace=True)
+    assert r.status == "replaced" and r.changes is None and "새 파이프라인" in r.message
 
 
 def test_quarters_list_and_previous(tmp_path, corpus):
@@ -100,10 +128,13 @@ def test_quarters_list_and_previous(tmp_path, corpus):
     assert previous_quarter(tmp_path, "2021Q4") == "2021Q3"
     assert previous_quarter(tmp_path, "2022Q1") == "2021Q4"
     assert previous_quarter(tmp_path, "2021Q3") is None
+    # only the quarter just before: a diff across a gap would mix several quarters' changes
+    assert previous_quarter(tmp_path, "2022Q2") is None
+    assert quarter_before("2023Q1") == "2022Q4" and quarter_before("2023Q3") == "2023Q2"
 
 
 def test_tables_of_another_quarter_are_refused(tmp_path, q4, src):
-    with pytest.raises(InputError, match="2021Q4, not 2021Q3"):
+    with pytest.raises(InputError, match="2021Q3 분기가 아니라 2021Q4 분기"):
         archive_quarter(tmp_path, "2021Q3", q4, src)
     assert list_quarters(tmp_path) == []
 

@@ -33,6 +33,7 @@ def _rows(out: Path, table: str) -> list[dict]:
 
 def _one_clear_line(proc: subprocess.CompletedProcess, name: str, *words: str) -> None:
     err = [l for l in proc.stderr.splitlines() if l.strip()]
+    assert len(err) == len(set(err)), f"a line said twice: {err}"
     assert "Traceback" not in proc.stderr, proc.stderr
     mine = [l for l in err if name in l]
     assert len(mine) == 1, f"expected one line about {name}, got: {err}"
@@ -56,8 +57,9 @@ def test_bad_file_is_refused_with_one_line(corpus: Path, tmp_path: Path, name: s
     proc, out = _extract(tmp_path, corpus / "bad" / name)
     assert proc.returncode == 1, proc.stderr
     _one_clear_line(proc, name, *words)
-    for table in ("items", "budget", "plan", "performance"):
-        assert _rows(out, table) == [], f"{name} gave {table} rows"
+    # nothing was read, so nothing is written: no set of empty CSVs that looks like a result
+    assert not out.exists() or not list(out.iterdir()), list(out.iterdir())
+    assert "CSV를 쓰지 않았습니다" in proc.stdout
 
 
 @pytest.mark.parametrize("name", ["encrypted-owner-only.pdf", "hwp-renamed.pdf", "pdf-renamed.hwp", "path-traversal.hwpx"])
@@ -82,6 +84,24 @@ def test_injection_card_keeps_hostile_strings_verbatim(corpus: Path, extracted) 
     texts = {"".join(r["text"].split()) for r in _rows(out, "performance")}
     assert '=HYPERLINK("http://127.0.0.1:9/leak","클릭")' in texts
     assert "<script>alert(1)</script>" in texts
+
+
+def test_formula_text_is_verbatim_in_csv_and_a_string_in_the_workbook(corpus: Path, extracted, tmp_path: Path) -> None:
+    """README's decision (OWASP CSV injection): the CSVs keep card text verbatim for programs; Excel users open
+    the workbook, where a cell starting with = + - @ is a string, never a formula."""
+    from openpyxl import load_workbook
+
+    from pipeline.outputs.xlsx import write_xlsx
+
+    got = extracted(corpus / "bad" / "injection.lo.pdf")
+    raw = (got.out / "performance.csv").read_text(encoding="utf-8-sig")
+    assert '=HYPERLINK(' in raw and "'=HYPERLINK" not in raw
+    book = tmp_path / "q.xlsx"
+    write_xlsx(book, got.tables)
+    risky = [c for ws in load_workbook(book).worksheets for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and c.value[:1] in "=+-@"]
+    assert any(c.value.startswith("=HYPERLINK") for c in risky)
+    assert all(c.data_type == "s" for c in risky), [(c.coordinate, c.data_type) for c in risky if c.data_type != "s"]
 
 
 def test_arith_wrong_rows_as_printed_plus_four_findings(corpus: Path, extracted) -> None:
@@ -138,22 +158,24 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 def test_missing_file_is_one_line(tmp_path: Path) -> None:
     proc = run_cli("extract", str(tmp_path / "nope.pdf"), "--out", str(tmp_path / "o"))
     assert proc.returncode == 1
-    _one_clear_line(proc, "nope.pdf", "not found")
+    _one_clear_line(proc, "nope.pdf", "파일이 없습니다")
+    assert not (tmp_path / "o").exists()
 
 
-def test_unwritable_out_folder_is_one_line_exit_2(corpus: Path, tmp_path: Path) -> None:
+def test_a_file_where_the_out_folder_should_be_is_usage_exit_2(corpus: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "afile"
     blocker.write_text("x")
     proc = run_cli("extract", str(corpus / "cards" / "seed57-2021Q4.hwpx"), "--out", str(blocker), "--no-cache")
     assert proc.returncode == 2
-    assert "Traceback" not in proc.stderr and "cannot write" in proc.stderr
+    assert "Traceback" not in proc.stderr and "폴더 자리에 파일이 있습니다" in proc.stderr
+    assert blocker.read_text() == "x"
 
 
 def test_tables_on_a_missing_file_is_not_an_internal_error(tmp_path: Path) -> None:
     proc = run_cli("tables", str(tmp_path / "nope.pdf"))
     assert proc.returncode == 1
-    _one_clear_line(proc, "nope.pdf", "not found")
-    assert "internal" not in proc.stderr
+    _one_clear_line(proc, "nope.pdf", "파일이 없습니다")
+    assert "내부 오류" not in proc.stderr
 
 
 def test_cached_result_takes_the_new_file_name(corpus: Path, tmp_path: Path) -> None:
@@ -168,5 +190,5 @@ def test_cached_result_takes_the_new_file_name(corpus: Path, tmp_path: Path) -> 
         p = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(f), "--out", str(tmp_path / out)],
                            cwd=ROOT, env=env, capture_output=True, text=True)
         assert p.returncode == 0, p.stderr
-    assert "from cache" in p.stdout
+    assert "이전 결과 재사용" in p.stdout
     assert {r["source_file"] for r in _rows(tmp_path / "b", "items")} == {"second-name.hwpx"}

@@ -15,7 +15,8 @@ def test_empty_input_runs_the_bundled_example(tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     proc = _report(tmp_path / "in", tmp_path / "out")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "bundled example" in proc.stdout
+    assert "폴더가 비어 있어 함께 든 예시" in proc.stdout
+    assert not proc.stderr.strip(), proc.stderr  # the example's own .json sources are not named as skipped
     ex = tmp_path / "out" / "example"  # never the office's own archive
     archive = ex / "archive"
     assert not (tmp_path / "out" / "archive").exists()
@@ -33,7 +34,7 @@ def test_empty_input_runs_the_bundled_example(tmp_path: Path) -> None:
     # a second run changes nothing and says so
     again = _report(tmp_path / "in", tmp_path / "out")
     assert again.returncode == 0, again.stderr
-    assert "unchanged" in again.stdout and "report up to date" in again.stdout
+    assert "바꾸지 않았습니다" in again.stdout and "보고서가 이미 최신입니다" in again.stdout
 
 
 def test_same_files_rearchived_only_when_rows_differ_and_replace_is_asked(corpus: Path, tmp_path: Path) -> None:
@@ -49,10 +50,10 @@ def test_same_files_rearchived_only_when_rows_differ_and_replace_is_asked(corpus
     perf.write_text(text, encoding="utf-8-sig")
     warned = _report(inp, out, "--no-pdf")
     assert warned.returncode == 0
-    assert "no longer reads" in warned.stderr and "--replace" in warned.stderr
+    assert "보관본과 다르게 읽습니다" in warned.stderr and "--replace" in warned.stderr
     redone = _report(inp, out, "--no-pdf", "--replace")
     assert redone.returncode == 0, redone.stderr
-    assert "replaced" in redone.stdout
+    assert "다시 읽어 보관했습니다" in redone.stdout
     assert ",1942," in perf.read_text(encoding="utf-8-sig")
     assert [p for p in (out / "archive").iterdir() if p.name.startswith("2021Q4.replaced")]
 
@@ -90,20 +91,41 @@ def test_cli_diff_of_compiled_pair(corpus: Path, tools: Path, tmp_path: Path) ->
     assert check.returncode == 0, check.stdout
 
 
-def test_new_sources_for_an_archived_quarter_are_refused_without_replace(corpus: Path, tmp_path: Path) -> None:
+def test_a_replaced_file_re_archives_its_quarter_by_itself(corpus: Path, tmp_path: Path) -> None:
+    """Another version of a quarter's file needs no flag: re-archived, the old version kept, the change named."""
     inp = tmp_path / "in"
     inp.mkdir()
     (inp / "a.pdf").symlink_to(corpus / "cards" / "seed57-2021Q4.lo.pdf")
     assert _report(inp, tmp_path / "out", "--no-pdf").returncode == 0
     (inp / "a.pdf").unlink()
     (inp / "b.pdf").symlink_to(corpus / "cards" / "seed57-2021Q4.chrome.pdf")
-    refused = _report(inp, tmp_path / "out", "--no-pdf")
-    assert refused.returncode == 1
-    assert "--replace" in refused.stderr
-    replaced = _report(inp, tmp_path / "out", "--no-pdf", "--replace")
-    assert replaced.returncode == 0, replaced.stderr
+    again = _report(inp, tmp_path / "out", "--no-pdf")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "다시 보관했습니다 — 추가 b.pdf; 제외 a.pdf" in again.stdout
     kept = [p for p in (tmp_path / "out" / "archive").iterdir() if p.name.startswith("2021Q4.replaced")]
     assert len(kept) == 1
+    # the diff against the previous version is written and counted on the console
+    with open(tmp_path / "out" / "2021Q4" / f"diff-{kept[0].name}" / "diff.csv", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    said = [l for l in again.stdout.splitlines() if "이전 판 대비" in l]
+    assert said and (f"변경 {len(rows)}건" in said[0] if rows else "변경 없음" in said[0]), said
+
+
+def test_a_previously_archived_file_that_fails_now_leaves_the_archive_alone(corpus: Path, compiled_pdf,
+                                                                          tmp_path: Path) -> None:
+    """Re-archiving without a file that merely failed to read this time would drop a department's rows."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "a.pdf").symlink_to(corpus / "compiled" / "hanbit-2023Q2.lo.pdf")
+    (inp / "b.pdf").symlink_to(compiled_pdf(3).path)
+    assert _report(inp, tmp_path / "out", "--no-pdf").returncode == 0
+    (inp / "b.pdf").unlink()
+    (inp / "b.pdf").write_bytes(b"%PDF-1.4 broken")  # the department's file is damaged this time
+    again = _report(inp, tmp_path / "out", "--no-pdf")
+    assert again.returncode == 1
+    assert not [p for p in (tmp_path / "out" / "archive").iterdir() if ".replaced-" in p.name]
+    line = [l for l in again.stderr.splitlines() if l.startswith("2023Q2:")]
+    assert line and "b.pdf" in line[0] and "그대로 두었습니다" in line[0], again.stderr
 
 
 def test_same_item_in_two_files_of_a_quarter_is_an_error_naming_both(corpus: Path, tmp_path: Path) -> None:

@@ -263,7 +263,7 @@ def test_seed_card_with_a_hostile_table_reads_like_the_clean_card(corpus: Path, 
         assert run.code == 0
         outs[which] = run
     assert outs["clean"].lines == []
-    assert outs["hostile"].lines == [f"{hostile}: warning: {warning}"]
+    assert outs["hostile"].lines == [f"{hostile}: 경고: {warning}"]
     for csv in ("items", "budget", "plan", "performance"):
         a = (tmp_path / "out-clean" / f"{csv}.csv").read_bytes()
         assert (tmp_path / "out-hostile" / f"{csv}.csv").read_bytes() == a, csv

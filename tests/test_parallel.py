@@ -63,7 +63,7 @@ def test_second_run_is_served_from_the_cache(compiled_pdf, tmp_path: Path) -> No
     assert list((tmp_path / "cache").glob("*.pkl"))
     second = subprocess.run(args + ["--out", str(tmp_path / "b")], cwd=ROOT, env=env, capture_output=True, text=True)
     assert second.returncode == 0, second.stderr
-    assert "1 from cache" in second.stdout and "from cache" not in first.stdout
+    assert "1개는 이전 결과 재사용" in second.stdout and "재사용" not in first.stdout
     for table in ("items", "budget", "plan", "performance", "findings"):
         assert (tmp_path / "a" / f"{table}.csv").read_bytes() == (tmp_path / "b" / f"{table}.csv").read_bytes()
 

@@ -17,7 +17,7 @@ import logging
 import os
 from datetime import date
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
@@ -179,10 +179,13 @@ def diff_context(diff_df: pd.DataFrame, *, before: str, after: str,
 def render_report(tables: dict[str, pd.DataFrame], out_dir: Path, *, quarter: str, body: Optional[str] = None,
                   diff: Optional[pd.DataFrame] = None, previous_quarter: Optional[str] = None,
                   generated: Optional[date] = None,
-                  url_fetcher: Optional[AssetFetcher] = None, pdf: bool = True) -> tuple[Path, Optional[Path]]:
-    """Write report.html and report.pdf for one quarter; returns (html, pdf or None when ``pdf`` is off)."""
+                  url_fetcher: Optional[AssetFetcher] = None, pdf: bool = True,
+                  notes: Sequence[str] = ()) -> tuple[Path, Optional[Path]]:
+    """Write report.html and report.pdf for one quarter; returns (html, pdf or None when ``pdf`` is off).
+    ``notes``: what changed in the sources since the archive's previous version (the run layer's words)."""
     ctx = report_context(tables, quarter=quarter, body=body, diff=diff, previous_quarter=previous_quarter,
                          generated=generated)
+    ctx["source_notes"] = list(notes)
     return _render_pair("report.html.j2", ctx, Path(out_dir), "report", url_fetcher, pdf)
 
 

@@ -6,10 +6,12 @@ never be half-written, silently overwritten or lost:
   renamed into place, so a crash or SIGKILL at any moment leaves the previous
   archive byte-identical;
 - re-running on the same source files (same set of sha256) changes nothing and
-  says so;
-- other sources for an archived quarter are refused unless the caller asks to
-  replace it, and a replaced quarter is kept beside it as
-  `<quarter>.replaced-<UTC time>`, never deleted;
+  says so (``replace`` re-archives them when an updated pipeline reads them
+  differently);
+- other sources for an archived quarter (a late department's file added, a
+  corrected file, a file withdrawn) re-archive it, and the previous archive is
+  kept beside it as the dated version `<quarter>.replaced-<UTC time>`, never
+  deleted; ``source_changes`` says what changed in the sources;
 - a replacement needs two renames (old aside, new in); a journal written before
   them lets the next run finish or undo an interrupted swap, and leftover
   temporary folders of killed runs are removed then.
@@ -31,14 +33,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator, Mapping, Optional, Sequence
+from typing import Iterator, Mapping, Optional, Sequence, Union
 
 import pandas as pd
 
 from .. import __version__
 from ..contract import ALL_TABLES, CONTRACT_TABLES, same_rows, write_csv
 from ..errors import InputError
-from ..fsio import sha256_file
+from ..fsio import fsync_dir, sha256_file
 from ..outputs.summary import write_summary_csv
 from ..outputs.xlsx import write_xlsx
 from ..vocab import QUARTER_CODE, is_quarter, quarter_key
@@ -49,10 +51,30 @@ TMP_PREFIX = ".tmp-"
 JOURNAL_PREFIX = ".journal-"
 LOCK_NAME = ".lock"
 MANIFEST = "manifest.json"
+VERSION_MARK = ".replaced-"
+
+# A source as the archive records it: {"name", "sha256", "size"}; a Path is hashed here.
+Source = Union[Path, Mapping[str, object]]
 
 
-class ArchiveRefused(InputError):
-    """A quarter is already archived from other sources and replacing it was not asked for."""
+@dataclass(frozen=True)
+class SourceChanges:
+    """What differs between the sources of two versions of a quarter (names as recorded)."""
+
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    replaced: tuple[str, ...] = ()  # same name, other bytes
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.replaced)
+
+    def words(self) -> str:
+        """``추가 a.pdf; 교체 b.pdf; 제외 c.pdf`` — for the console and the report."""
+        parts = []
+        for label, names in (("추가", self.added), ("교체", self.replaced), ("제외", self.removed)):
+            if names:
+                parts.append(f"{label} " + ", ".join(names))
+        return "; ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -61,16 +83,12 @@ class ArchiveResult:
     path: Path
     message: str
     replaced: Optional[Path] = None  # where the previous archive was kept, for "replaced"
+    changes: Optional[SourceChanges] = None  # what changed in the sources, for "replaced"
 
 
 # ----------------------------------------------------------------------------- small I/O helpers
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+_fsync_dir = fsync_dir
 
 
 def _write_json(path: Path, data: object) -> None:
@@ -121,16 +139,16 @@ def _recover(root: Path) -> list[str]:
             continue
         if not live.exists() and tmp.exists():
             os.rename(tmp, live)  # the old one is already aside: finish the replacement
-            notes.append(f"finished the interrupted replacement of {live.name}")
+            notes.append(f"{live.name}: 중단되었던 교체를 마쳤습니다")
         elif not live.exists() and old.exists():
             os.rename(old, live)  # nothing to put in place: put the old one back
-            notes.append(f"restored {live.name} from {old.name}")
+            notes.append(f"{live.name}: 중단되었던 교체를 되돌려 {old.name}에서 복원했습니다")
         _fsync_dir(root)
         journal.unlink()
         _fsync_dir(root)
     for leftover in root.glob(TMP_PREFIX + "*"):
         shutil.rmtree(leftover, ignore_errors=True)
-        notes.append(f"removed leftover {leftover.name}")
+        notes.append(f"{leftover.name}: 중단된 실행이 남긴 임시 폴더를 지웠습니다")
     return notes
 
 
@@ -163,16 +181,51 @@ def load_quarter(root: Path, quarter: str) -> dict[str, pd.DataFrame]:
     """An archived quarter's tables (contract CSVs read back as strings)."""
     root = Path(root)
     if quarter not in list_quarters(root):
-        raise InputError(f"quarter {quarter} is not archived in {root}")
+        raise InputError(f"{quarter} 분기는 {root}에 보관되어 있지 않습니다")
     return load_tables(root / quarter)
 
 
-def previous_quarter(root: Path, quarter: str) -> Optional[str]:
-    """The latest archived quarter before `quarter`, None when there is none."""
+def quarter_before(quarter: str) -> str:
+    """The quarter just before: 2023Q1 → 2022Q4."""
     if not is_quarter(quarter):
-        raise InputError(f"not a quarter: {quarter!r} (expected e.g. 2021Q4)")
-    earlier = [q for q in list_quarters(root) if quarter_key(q) < quarter_key(quarter)]
-    return earlier[-1] if earlier else None
+        raise InputError(f"분기 표기가 아닙니다: {quarter!r} (예: 2021Q4)")
+    year, q = quarter_key(quarter)
+    return f"{year - 1}Q4" if q == 1 else f"{year}Q{q - 1}"
+
+
+def previous_quarter(root: Path, quarter: str) -> Optional[str]:
+    """The quarter just before ``quarter`` when it is archived, else None: a diff against an older quarter
+    would mix several quarters' changes (see ``comparable``)."""
+    before = quarter_before(quarter)
+    return before if before in list_quarters(root) else None
+
+
+def body_of(root: Path, quarter: str) -> Optional[str]:
+    """The reporting body (한빛구) the archived quarter's documents named, None when unknown."""
+    m = _read_manifest(Path(root) / quarter) or {}
+    body = m.get("body")
+    return body if isinstance(body, str) and body else None
+
+
+def versions(root: Path, quarter: str) -> list[Path]:
+    """Earlier versions of an archived quarter kept beside it, oldest first."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    kept = [p for p in root.iterdir() if p.is_dir() and p.name.startswith(quarter + VERSION_MARK)
+            and (p / MANIFEST).is_file()]
+    return sorted(kept, key=lambda p: p.name)
+
+
+def source_changes(old: Sequence[Mapping], new: Sequence[Mapping]) -> SourceChanges:
+    """Sources added, removed or replaced (same name, other bytes) between two manifests' source lists."""
+    a = {str(s.get("name")): s.get("sha256") for s in old}
+    b = {str(s.get("name")): s.get("sha256") for s in new}
+    moved = {h for h in a.values()} & {h for h in b.values()}  # same bytes under a new name: a rename
+    added = tuple(sorted(n for n in b if n not in a and b[n] not in moved))
+    removed = tuple(sorted(n for n in a if n not in b and a[n] not in moved))
+    replaced = tuple(sorted(n for n in b if n in a and a[n] != b[n]))
+    return SourceChanges(added, removed, replaced)
 
 
 def manifest(root: Path, quarter: str) -> Optional[dict]:
@@ -181,17 +234,23 @@ def manifest(root: Path, quarter: str) -> Optional[dict]:
 
 # ----------------------------------------------------------------------------- writing
 
-def _sources(sources: Sequence[Path]) -> list[dict]:
+def _sources(sources: Sequence[Source]) -> list[dict]:
+    """The manifest's source list: given identities as they are (the run layer hashes what it read), paths
+    hashed here."""
     out = []
     for s in sources:
+        if isinstance(s, Mapping):
+            out.append({"name": str(s["name"]), "sha256": str(s["sha256"]), "size": int(s["size"])})  # type: ignore[call-overload]
+            continue
         p = Path(s)
         if not p.is_file():
-            raise InputError(f"source file not found: {p}")
+            raise InputError(f"원본 파일이 없습니다: {p}")
         out.append({"name": p.name, "sha256": sha256_file(p), "size": p.stat().st_size})
     return sorted(out, key=lambda d: (d["name"], d["sha256"]))
 
 
-def _build(folder: Path, quarter: str, tables: Mapping[str, pd.DataFrame], sources: list[dict]) -> None:
+def _build(folder: Path, quarter: str, tables: Mapping[str, pd.DataFrame], sources: list[dict],
+           body: Optional[str]) -> None:
     """Every archive file into `folder`, each fsynced; manifest last, so a manifest means complete."""
     from ..checks import check  # late: the checks are only needed when findings are not given
 
@@ -217,51 +276,54 @@ def _build(folder: Path, quarter: str, tables: Mapping[str, pd.DataFrame], sourc
         "pipeline_version": __version__,
         "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "sources": sources,
+        "body": body,
         "rows": rows,
         "files": {name: sha256_file(folder / name) for name, _ in files},
     })
     _fsync_dir(folder)
 
 
-def archive_quarter(root: Path, quarter: str, tables: Mapping[str, pd.DataFrame], sources: Sequence[Path],
-                    replace: bool = False) -> ArchiveResult:
-    """Archive one quarter's tables and the identity of its source files (see the module docstring)."""
+def archive_quarter(root: Path, quarter: str, tables: Mapping[str, pd.DataFrame], sources: Sequence[Source],
+                    replace: bool = False, body: Optional[str] = None) -> ArchiveResult:
+    """Archive one quarter's tables and the identity of its source files (see the module docstring).
+
+    Other sources than the archived ones re-archive the quarter (the old version kept); the same sources leave
+    it as it is, unless ``replace`` asks to re-archive rows an updated pipeline reads differently.
+    """
     root = Path(root)
     if not is_quarter(quarter):
-        raise InputError(f"not a quarter: {quarter!r} (expected e.g. 2021Q4)")
+        raise InputError(f"분기 표기가 아닙니다: {quarter!r} (예: 2021Q4)")
     named = quarter_of(dict(tables))
     if named is not None and named != quarter:
-        raise InputError(f"the tables describe {named}, not {quarter}")
+        raise InputError(f"표가 {quarter} 분기가 아니라 {named} 분기의 것입니다")
     src = _sources(sources)
+    changes: Optional[SourceChanges] = None
     with _locked(root):
         _recover(root)
         target = root / quarter
         if target.exists():
-            old = _read_manifest(target)
-            old_hashes = {s.get("sha256") for s in (old or {}).get("sources", [])}
-            if old is not None and old_hashes == {s["sha256"] for s in src}:
+            old = _read_manifest(target) or {}
+            old_src = list(old.get("sources", []))
+            if old and {s.get("sha256") for s in old_src} == {s["sha256"] for s in src}:
                 # Same files: nothing to do — unless --replace asks to re-archive what an updated pipeline reads.
                 archived = load_tables(target)
                 if not replace or all(same_rows(t, tables.get(t, archived[t]), archived[t])
                                       for t in CONTRACT_TABLES):
-                    return ArchiveResult("unchanged", target, f"{quarter} is already archived from the same "
-                                         f"{len(src)} source file(s); nothing changed")
-            if not replace:
-                names = ", ".join(s.get("name", "?") for s in (old or {}).get("sources", [])) or "unknown sources"
-                raise ArchiveRefused(f"{quarter} is already archived from other sources ({names}); "
-                                     f"run again with --replace to archive the new ones (the old archive is kept)")
+                    return ArchiveResult("unchanged", target, f"같은 원본 파일 {len(src)}개로 이미 보관되어 있어 바꾸지 않았습니다")
+            else:
+                changes = source_changes(old_src, src)
         tmp = root / f"{TMP_PREFIX}{quarter}-{uuid.uuid4().hex}"
         tmp.mkdir()
         try:
-            _build(tmp, quarter, tables, src)
+            _build(tmp, quarter, tables, src, body)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         if not target.exists():
             os.rename(tmp, target)
             _fsync_dir(root)
-            return ArchiveResult("written", target, f"{quarter} archived from {len(src)} source file(s)")
-        aside = root / f"{quarter}.replaced-{_utc_stamp()}"
+            return ArchiveResult("written", target, f"원본 파일 {len(src)}개로 보관했습니다")
+        aside = root / f"{quarter}{VERSION_MARK}{_utc_stamp()}"
         journal = root / f"{JOURNAL_PREFIX}{quarter}.json"
         _write_json(journal, {"quarter": quarter, "tmp": tmp.name, "old": aside.name})
         _fsync_dir(root)
@@ -272,5 +334,9 @@ def archive_quarter(root: Path, quarter: str, tables: Mapping[str, pd.DataFrame]
         _fsync_dir(root)
         journal.unlink()
         _fsync_dir(root)
-        return ArchiveResult("replaced", target, f"{quarter} replaced; the previous archive is kept as {aside.name}",
-                             replaced=aside)
+        if changes is None:
+            why = "같은 원본을 새 파이프라인으로 다시 읽어 보관했습니다"
+        else:
+            why = "원본이 바뀌어 다시 보관했습니다" + (f" — {changes.words()}" if changes else "")
+        return ArchiveResult("replaced", target, f"{why}; 이전 보관본은 {aside.name}에 남겼습니다",
+                             replaced=aside, changes=changes)

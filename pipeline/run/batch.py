@@ -1,14 +1,18 @@
 """Many input files through reader → normaliser → checks, each file in its own worker (``workers``).
 
+Each input is first copied once into a private snapshot and hashed as it is
+copied (``snapshot``): the workers parse that copy, so the hash the cache and
+the archive record always describes the bytes that were read, whatever happens
+to the input meanwhile.
+
 The reader interface (``readers.Backend``) is all this knows of formats: a
 backend that reads page ranges (``paged``) and says the file is long gets its
 pages spread over workers, and the parts go back to the same backend to be
 joined.  The results are identical to a serial run because the normaliser always
-sees one whole document.
+sees one whole document.  All the tasks of one file share the file's time budget.
 """
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,16 +20,15 @@ from typing import Any, Callable, Optional
 
 import pandas as pd
 
-from ..errors import InputError
-from ..fsio import sha256_file
+from ..errors import InputError, describe_os_error
 from ..model import Document
 from .cache import Cache
 from .progress import Progress
-from .workers import TIME_LIMIT_S, run_tasks
+from .snapshot import Snapshot, SnapshotFolder, changed_since, too_big
+from .workers import TimeBudget, budget_reason, default_jobs, file_budget, run_tasks
 
 # Limits a file is refused over (each names itself in the message).
 MAX_PAGES = 2000
-MAX_FILE_BYTES = 200 * 1024 * 1024
 # A long file is split over workers by pages when it has at least this many pages per job.
 PAGES_PER_CHUNK_MIN = 8
 # No worker reads more pages than this of one file.
@@ -43,6 +46,9 @@ class FileResult:
     detail: str = ""  # traceback, shown only under --debug
     pages: Optional[int] = None
     cached: bool = False
+    sha256: str = ""  # of the bytes that were read (the snapshot), "" when none were
+    size: int = 0
+    changed: bool = False  # the input is no longer the file that was read (replaced or saved during the run)
 
     @property
     def ok(self) -> bool:
@@ -64,11 +70,11 @@ class FileResult:
 # ----------------------------------------------------------------------------- one file, in a worker
 
 def _check_size(path: Path) -> None:
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise InputError(
-            f"file is {size / 1e6:.0f} MB (limit {MAX_FILE_BYTES // 1024 // 1024} MB) — split the report into smaller files"
-        )
+    if path.is_dir():  # the same words for a folder in every command (not the reader's own)
+        raise IsADirectoryError(21, "is a directory", str(path))
+    why = too_big(path.stat().st_size)
+    if why:
+        raise InputError(why)
 
 
 def read_part(path: Path, pages: Optional[tuple[int, int]]) -> Document:
@@ -114,20 +120,13 @@ def _read_and_normalise(path: Path, quarter: Optional[str]) -> dict[str, pd.Data
 
 # ----------------------------------------------------------------------------- the batch
 
-def _page_counts(paths: list[Path], todo: list[int], jobs: int, time_limit: float) -> dict[int, Optional[int]]:
-    """Page counts of the paged files among ``todo``, counted in workers: a page counter may be C code
-    (PDFium), and a hostile file that crashed it must cost only itself, never the batch's own process."""
+def _paged(p: Path) -> bool:
     from ..readers import backend_for
 
-    def paged(p: Path) -> bool:
-        try:
-            return backend_for(p).paged
-        except InputError:
-            return False
-
-    candidates = [i for i in todo if paged(paths[i])]
-    got = run_tasks([(i, page_count, (paths[i],)) for i in candidates], jobs, min(time_limit, 60))
-    return {i: (got[i][1] if got.get(i, ("",))[0] == "ok" else None) for i in candidates}
+    try:
+        return backend_for(p).paged
+    except InputError:
+        return False
 
 
 def _chunks(n_pages: int, jobs: int) -> list[tuple[int, int]]:
@@ -136,93 +135,145 @@ def _chunks(n_pages: int, jobs: int) -> list[tuple[int, int]]:
     return [(a, min(a + size - 1, n_pages)) for a in range(1, n_pages + 1, size)]
 
 
+def _snapshots(paths: list[Path], folder: SnapshotFolder, results: dict[int, FileResult]) -> dict[int, Snapshot]:
+    snaps: dict[int, Snapshot] = {}
+    for i, p in enumerate(paths):
+        try:
+            snaps[i] = folder.take(p)
+        except InputError as exc:
+            results[i] = FileResult(p, "error", message=str(exc))
+        except OSError as exc:
+            results[i] = FileResult(p, "error", message=describe_os_error(exc, reading=True))
+    return snaps
+
+
 def process_files(
     paths: list[Path],
     quarter: Optional[str] = None,
     jobs: Optional[int] = None,
     cache_dir: Optional[Path] = None,
     progress: Optional[bool] = None,
-    time_limit: float = TIME_LIMIT_S,
+    time_limit: Optional[float] = None,
 ) -> list[FileResult]:
-    """Every file to contract tables (or one line of reason), in input order."""
-    jobs = jobs or os.cpu_count() or 1
+    """Every file to contract tables (or one line of reason), in input order.
+
+    ``time_limit`` fixes every file's budget in seconds (default: scaled to the file, ``workers.file_budget``);
+    ``progress``: None = a bar on a terminal and lines when piped, False = silent.
+    """
+    jobs = jobs or default_jobs()
+    paths = [Path(p) for p in paths]
     cache = Cache(cache_dir)
     results: dict[int, FileResult] = {}
-    todo: list[int] = []
-    digests: dict[int, str] = {}
-    for i, p in enumerate(paths):
-        try:
-            digests[i] = sha256_file(p)
-        except OSError as exc:
-            reason = "file not found" if isinstance(exc, FileNotFoundError) else f"cannot read the file ({exc.strerror})"
-            results[i] = FileResult(p, "error", message=reason)
+    with SnapshotFolder() as folder:
+        snaps = _snapshots(paths, folder, results)
+        todo: list[int] = []
+        for i, snap in snaps.items():
+            hit = cache.get(snap.sha256, quarter)
+            if hit is not None:
+                for df in hit.values():  # the same bytes may arrive under another name
+                    if isinstance(df, pd.DataFrame) and "source_file" in df.columns:
+                        df["source_file"] = paths[i].name
+                results[i] = FileResult(paths[i], "ok", tables=hit, cached=True)
+            else:
+                todo.append(i)
+        budget = TimeBudget()
+        for i in todo:
+            limit = time_limit or file_budget(None, snaps[i].size)
+            budget.set(i, limit, budget_reason(limit, None, snaps[i].size))
+        _read_todo(paths, snaps, todo, results, budget, jobs, quarter, cache, progress, time_limit)
+        for i, snap in snaps.items():
+            r = results[i]
+            r.sha256, r.size = snap.sha256, snap.size
+            r.changed = changed_since(snap)
+    return [results[i] for i in range(len(paths))]
+
+
+def _read_todo(paths: list[Path], snaps: dict[int, Snapshot], todo: list[int], results: dict[int, FileResult],
+               budget: TimeBudget, jobs: int, quarter: Optional[str], cache: Cache, progress: Optional[bool],
+               time_limit: Optional[float]) -> None:
+    """Read the files not served from the cache: page counts, then whole files or page ranges, then joins."""
+    copy = {i: snaps[i].copy for i in todo}
+
+    # Page counts, in workers: a page counter may be C code (PDFium), and a hostile file that crashed it must
+    # cost only itself; the time is charged to the file's budget.
+    counted = run_tasks([(i, page_count, (copy[i],)) for i in todo if _paged(copy[i])], jobs,
+                        budget=budget, group=lambda i: i)
+    pages: dict[int, Optional[int]] = {}
+    for i, res in counted.items():
+        pages[i] = res[1] if res[0] == "ok" else None
+        if res[0] == "error" and budget.left(i) <= 0:
+            results[i] = FileResult(paths[i], "error", message=res[1])
+    todo = [i for i in todo if i not in results]
+    for i in todo:
+        n = pages.get(i)
+        if n and n > MAX_PAGES:
+            results[i] = FileResult(paths[i], "error",
+                                    message=f"{n}쪽으로 한도 {MAX_PAGES}쪽을 넘습니다 — 보고서를 나누어 내세요", pages=n)
             continue
-        hit = cache.get(digests[i], quarter)
-        if hit is not None:
-            hit["items"]["source_file"] = p.name  # the same bytes may arrive under another name
-            results[i] = FileResult(p, "ok", tables=hit, cached=True)
-        else:
-            todo.append(i)
+        limit = time_limit or file_budget(n, snaps[i].size)
+        budget.set(i, limit, budget_reason(limit, n, snaps[i].size))
+    todo = [i for i in todo if i not in results]
+    bar = Progress("읽는 중", [("파일", len(paths)), ("쪽", sum(pages.get(i) or 0 for i in todo))], progress)
+    bar.add("파일", len(paths) - len(todo))
 
     # Long files are read in page ranges, each in its own short-lived worker: spread over the cores when there
     # are more cores than files, and always for a very long file, so that what the parser leaves behind after
     # a page dies with its worker instead of growing with the page count.
-    page_counts = _page_counts(paths, todo, jobs, time_limit)
     split = {
         i: _chunks(n, jobs)
-        for i, n in page_counts.items()
-        if n and n <= MAX_PAGES and n >= 2 * PAGES_PER_CHUNK_MIN and (len(todo) < jobs or n > MAX_CHUNK_PAGES)
+        for i in todo if (n := pages.get(i))
+        and n >= 2 * PAGES_PER_CHUNK_MIN and (len(todo) < jobs or n > MAX_CHUNK_PAGES)
     }
-    for i, n in page_counts.items():
-        if n and n > MAX_PAGES:
-            results[i] = FileResult(paths[i], "error", message=f"file has {n} pages (limit {MAX_PAGES}) — split the report")
-            todo.remove(i)
-
-    bar = Progress(len(paths), sum(n or 0 for n in page_counts.values()), progress)
-    bar.step(files=len(paths) - len(todo))
 
     # Stage 1: read (whole files, or page ranges of split files) in workers; whole files also normalise there.
     tasks: list[tuple[Any, Callable[..., Any], tuple]] = []
     for i in todo:
         if i in split:
-            tasks += [((i, rng), read_part, (paths[i], rng)) for rng in split[i]]
+            tasks += [((i, rng), read_part, (copy[i], rng)) for rng in split[i]]
         else:
-            tasks.append(((i, None), _read_and_normalise, (paths[i], quarter)))
+            tasks.append(((i, None), _read_and_normalise, (copy[i], quarter)))
 
     def done(key: Any, res: tuple) -> None:
         i, rng = key
         if rng is None:
-            bar.step(files=1, pages=page_counts.get(i) or 0)
+            bar.add("쪽", pages.get(i) or 0)
+            bar.add("파일")
         else:
-            bar.step(pages=rng[1] - rng[0] + 1)
+            bar.add("쪽", rng[1] - rng[0] + 1)
 
-    raw = run_tasks(tasks, jobs, time_limit, on_done=done)
+    raw = run_tasks(tasks, jobs, on_done=done, budget=budget, group=lambda k: k[0], on_tick=bar.poll)
 
+    joins: list[tuple[Any, Callable[..., Any], tuple]] = []
     for i in todo:
         p = paths[i]
         if i not in split:
             status, value, detail = raw[(i, None)]
             if status == "ok":
-                results[i] = FileResult(p, "ok", tables=value)
-                cache.put(digests[i], quarter, value)
+                results[i] = FileResult(p, "ok", tables=value, pages=pages.get(i))
+                cache.put(snaps[i].sha256, quarter, value)
             else:
-                results[i] = FileResult(p, status, message=value, detail=detail)
+                results[i] = FileResult(p, status, message=value, detail=detail, pages=pages.get(i))
             continue
         parts = [raw[(i, rng)] for rng in split[i]]
         bad = next((r for r in parts if r[0] != "ok"), None)
         if bad is not None:  # a failed page range fails the whole file: no partial rows
-            results[i] = FileResult(p, bad[0], message=bad[1], detail=bad[2])
+            results[i] = FileResult(p, bad[0], message=bad[1], detail=bad[2], pages=pages.get(i))
+            bar.add("파일")
             continue
-        # Stage 2: the parts joined by their backend, then normalised, in one worker.
-        norm = run_tasks([("n", _join_and_normalise, (p, [r[1] for r in parts], quarter))], 1, time_limit)["n"]
-        bar.step(files=1)
-        if norm[0] == "ok":
-            results[i] = FileResult(p, "ok", tables=norm[1])
-            cache.put(digests[i], quarter, norm[1])
+        joins.append(((i, None), _join_and_normalise, (copy[i], [r[1] for r in parts], quarter)))
+
+    # Stage 2: the parts of each split file joined by their backend, then normalised, in a worker.
+    def joined(key: Any, res: tuple) -> None:
+        bar.add("파일")
+
+    for (i, _), res in run_tasks(joins, jobs, on_done=joined, budget=budget, group=lambda k: k[0],
+                                 on_tick=bar.poll).items():
+        if res[0] == "ok":
+            results[i] = FileResult(paths[i], "ok", tables=res[1], pages=pages.get(i))
+            cache.put(snaps[i].sha256, quarter, res[1])
         else:
-            results[i] = FileResult(p, norm[0], message=norm[1], detail=norm[2])
+            results[i] = FileResult(paths[i], res[0], message=res[1], detail=res[2], pages=pages.get(i))
     bar.close()
-    return [results[i] for i in range(len(paths))]
 
 
 def _join_and_normalise(path: Path, parts: list[Document], quarter: Optional[str]) -> dict[str, pd.DataFrame]:
@@ -230,8 +281,8 @@ def _join_and_normalise(path: Path, parts: list[Document], quarter: Optional[str
 
 
 def print_outcomes(results: list[FileResult], debug: bool = False) -> int:
-    """One stderr line per failed file (traceback only under --debug), and each warning of the files read;
-    returns how many files failed."""
+    """One stderr line per failed file (traceback only under --debug), each warning of the files read, and a
+    line for a file that changed after it was read; returns how many files failed."""
     failed = 0
     for r in results:
         if not r.ok:
@@ -241,17 +292,24 @@ def print_outcomes(results: list[FileResult], debug: bool = False) -> int:
                 print(r.detail, file=sys.stderr, flush=True)
         else:
             for w in r.warnings():
-                print(f"{r.path}: warning: {w}", file=sys.stderr, flush=True)
+                print(f"{r.path}: 경고: {w}", file=sys.stderr, flush=True)
+        if r.changed and r.sha256:
+            print(f"{r.path}: 읽은 뒤에 파일이 바뀌었습니다 — 이번 결과는 읽은 때의 내용(sha256 {r.sha256[:12]}…)입니다; "
+                  "다시 실행하면 바뀐 내용을 읽습니다", file=sys.stderr, flush=True)
     return failed
 
 
 def write_csvs(results: list[FileResult], out: Path) -> None:
-    """The five contract CSVs of the files read into ``out`` (what ``extract`` writes); OSError propagates."""
+    """The five contract CSVs of the files read into ``out`` (what ``extract`` writes), all or nothing: written
+    into a temporary folder and swapped in together (``fsio.write_file_set``); OSError propagates."""
     from ..contract import ALL_TABLES, write_csv
+    from ..fsio import write_file_set
 
-    out.mkdir(parents=True, exist_ok=True)
-    for table in ALL_TABLES:
-        write_csv(out / f"{table}.csv", table, concat(results, table))
+    def write(folder: Path) -> None:
+        for table in ALL_TABLES:
+            write_csv(folder / f"{table}.csv", table, concat(results, table))
+
+    write_file_set(out, write, [f"{t}.csv" for t in ALL_TABLES])
 
 
 def concat(results: list[FileResult], table: str) -> pd.DataFrame:

@@ -1,18 +1,22 @@
-"""Command line: ``python -m pipeline extract | tables | report | diff``.
+"""Command line: ``python -m pipeline extract | tables | report | diff`` — in Korean, for a clerk.
 
-Exit status everywhere: 0 when every input was read, 1 when any input failed
-(each failure one line ``FILE: reason`` on stderr, the rest still written), 2 for
-bad usage.  No traceback reaches the user for a bad input; ``--debug`` shows one
-for our own internal errors.
+Exit status everywhere: 0 when every input was read, 1 when any input failed or
+something could not be written (each one line ``FILE: reason`` on stderr, the
+rest still done), 2 for bad usage (a missing or wrong path, an unknown option).
+No traceback reaches the user; ``--debug`` shows the English one for developers.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import re
 import sys
+import traceback
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import NoReturn, Optional, Sequence
+
+from .. import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -22,7 +26,7 @@ def _quarter(value: str) -> str:
 
     v = value.strip().upper().replace("-", "")
     if not is_quarter(v):
-        raise argparse.ArgumentTypeError(f"quarter must look like 2021Q4, not {value!r}")
+        raise argparse.ArgumentTypeError(f"분기는 2021Q4처럼 씁니다 (받은 값: {value!r})")
     return v
 
 
@@ -30,10 +34,55 @@ def _jobs(value: str) -> int:
     try:
         n = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError("--jobs takes a whole number") from None
+        raise argparse.ArgumentTypeError(f"작업 프로세스 수는 정수로 씁니다 ({value!r})") from None
     if n < 1:
-        raise argparse.ArgumentTypeError("--jobs must be at least 1")
+        raise argparse.ArgumentTypeError("작업 프로세스 수는 1 이상이어야 합니다")
     return n
+
+
+# argparse's own messages, in Korean (the rest of a message — names, values — is kept).
+_ARGPARSE_WORDS = [
+    (re.compile(r"^the following arguments are required: (.*)$"), "꼭 필요한 인자가 빠졌습니다: {0}"),
+    (re.compile(r"^unrecognized arguments: (.*)$"), "알 수 없는 인자입니다: {0}"),
+    (re.compile(r"^argument (\S+): invalid choice: (\S+) \(choose from (.*)\)$"),
+     "{0}: 알 수 없는 값 {1} (다음 중 하나: {2})"),
+    (re.compile(r"^argument (\S+): expected one argument$"), "{0} 뒤에 값이 하나 필요합니다"),
+    (re.compile(r"^argument (\S+): expected at least one argument$"), "{0} 뒤에 값이 하나 이상 필요합니다"),
+    (re.compile(r"^argument (\S+): invalid \S+ value: (.*)$"), "{0}: 잘못된 값 {1}"),
+    (re.compile(r"^argument (\S+): (.*)$"), "{0}: {1}"),
+    (re.compile(r"^ambiguous option: (\S+) could match (.*)$"), "{0}만으로는 옵션을 정할 수 없습니다 (후보: {1})"),
+]
+
+
+def korean_usage_error(message: str) -> str:
+    for pattern, words in _ARGPARSE_WORDS:
+        m = pattern.match(message)
+        if m:
+            return words.format(*m.groups())
+    return message
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        return super().add_usage(usage, actions, groups, "사용법: " if prefix is None else prefix)
+
+
+class KoreanParser(argparse.ArgumentParser):
+    """argparse with Korean headings and usage errors (one line and the usage, exit 2)."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self.options = self.add_argument_group("옵션")
+        self.options.add_argument("-h", "--help", action="help", help="이 도움말을 보여 주고 끝냅니다")
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: 사용법 오류: {korean_usage_error(message)}\n")
+
+
+_DEBUG_HELP = "내부 오류의 자세한 내용(영문 traceback)을 보여 줍니다 — 개발자용 (기본: 끔)"
 
 
 def _pages(value: str) -> list[int]:
@@ -52,45 +101,74 @@ def _pages(value: str) -> list[int]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    from .workers import WORKER_MEMORY_BYTES, default_jobs
+
+    jobs_help = (f"동시에 읽는 작업 프로세스 수 (기본: 이 컴퓨터에서 {default_jobs()}개 — 코어 수, 단 작업 하나에 메모리 "
+                 f"{WORKER_MEMORY_BYTES // 1024 ** 3} GB씩 해서 전체 메모리의 절반까지). 예: --jobs 2")
+    p = KoreanParser(
         prog="python -m pipeline",
-        description="Pledge-progress cards (공약사업 추진상황; PDF, HWP, HWPX) → contract CSVs, archive, diff, report.",
+        description="공약사업 추진상황 카드(PDF, HWP, HWPX)를 계약 CSV로 읽고, 분기별로 보관하고, 비교하고, 보고서를 만듭니다.",
+        epilog="명령마다 도움말: python -m pipeline 명령 --help  (예: python -m pipeline report --help)",
     )
-    p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    p.options.add_argument("--version", action="version", version=f"pledge-pipeline {__version__}",
+                           help="버전을 보여 주고 끝냅니다")
+    p.options.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
+    sub = p.add_subparsers(dest="command", required=True, metavar="명령", title="명령", parser_class=KoreanParser)
 
-    e = sub.add_parser("extract", help="read cards into items/budget/plan/performance/findings CSVs")
-    e.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    e.add_argument("--out", required=True, type=Path, metavar="DIR")
-    e.add_argument("--quarter", type=_quarter, help="report quarter (e.g. 2021Q4) when the document does not say")
-    e.add_argument("--jobs", type=_jobs, default=None, help="worker processes (default: the machine's cores)")
-    e.add_argument("--no-cache", action="store_true", help="do not reuse earlier results for unchanged files")
-    e.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks of internal errors")
+    e = sub.add_parser("extract", help="카드 파일을 items/budget/plan/performance/findings CSV로 읽습니다",
+                       description="카드 파일을 읽어 CSV 다섯 개(items, budget, plan, performance, findings)를 씁니다.\n"
+                       "예: python -m pipeline extract input/카드.pdf --out output/csv")
+    ea = e.add_argument_group("인자")
+    ea.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                    help="읽을 카드 파일, 여러 개 가능 (PDF, HWP, HWPX — 형식은 내용으로 알아냄). 예: input/카드.pdf")
+    e.options.add_argument("--out", required=True, type=Path, metavar="DIR",
+                           help="CSV 다섯 개를 쓸 폴더 (꼭 필요; 없으면 만듦). 예: --out output/csv")
+    e.options.add_argument("--quarter", type=_quarter, metavar="분기",
+                           help="문서에 보고 분기가 적혀 있지 않을 때 쓸 분기 (기본: 문서에서 찾음). 예: --quarter 2021Q4")
+    e.options.add_argument("--jobs", type=_jobs, default=None, metavar="N", help=jobs_help)
+    e.options.add_argument("--no-cache", action="store_true",
+                           help="같은 파일을 전에 읽은 결과를 쓰지 않고 새로 읽습니다 (기본: 다시 씀)")
+    e.options.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP)
 
-    t = sub.add_parser("tables", help="print every table the reader found, cell by cell")
-    t.add_argument("file", type=Path, metavar="FILE")
-    t.add_argument("--json", action="store_true", help="one JSON array, a table per element")
-    t.add_argument("--pages", type=_pages, metavar="PAGES", help="only these pages of a PDF: 3, 2-5 or 1,4")
-    t.add_argument("--debug", nargs="?", const=True, default=argparse.SUPPRESS, metavar="DIR",
-                   help="show tracebacks; with DIR (after FILE), also write a PNG per page of a PDF there with the "
-                        "rules, cells and their row/col the reader found")
+    t = sub.add_parser("tables", help="리더가 찾은 표를 칸마다 보여 줍니다 (숫자가 이상할 때)",
+                       description="리더가 찾은 표를 칸마다(쪽, 위치, 병합 포함) 보여 줍니다.\n"
+                       "예: python -m pipeline tables input/카드.pdf --pages 2-5")
+    t.add_argument_group("인자").add_argument("file", type=Path, metavar="FILE", help="볼 파일. 예: input/카드.pdf")
+    t.options.add_argument("--json", action="store_true", help="JSON 배열 하나로 (표 하나가 요소 하나; 기본: 글로)")
+    t.options.add_argument("--pages", type=_pages, metavar="PAGES",
+                           help="PDF의 이 쪽만 (기본: 모든 쪽). 예: --pages 3, --pages 2-5, --pages 1,4")
+    t.options.add_argument("--debug", nargs="?", const=True, default=argparse.SUPPRESS, metavar="DIR",
+                           help="내부 오류의 자세한 내용(영문 traceback)을 보여 줍니다; DIR을 (FILE 뒤에) 주면 PDF의 쪽마다 "
+                           "리더가 찾은 선·칸·행/열을 그린 PNG도 거기에 씁니다 — 개발자용 (기본: 끔)")
 
-    r = sub.add_parser("report", help="input/ → extract → archive → report → diff (what `make report` runs)")
-    r.add_argument("--input", type=Path, default=Path("input"), metavar="DIR")
-    r.add_argument("--output", type=Path, default=Path("output"), metavar="DIR")
-    r.add_argument("--quarter", type=_quarter, help="report quarter when a document does not say")
-    r.add_argument("--replace", action="store_true", help="replace a quarter already archived (the old one is kept)")
-    r.add_argument("--jobs", type=_jobs, default=None)
-    r.add_argument("--no-pdf", action="store_true", help="write report.html only (faster)")
-    r.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
+    r = sub.add_parser("report", help="input/ → 읽기 → 보관 → 보고서 → 비교 (make report가 하는 일)",
+                       description="입력 폴더의 카드를 읽어 분기별로 보관하고, 보고서와 전 분기 대비 변경 내역을 만듭니다.\n"
+                       "예: python -m pipeline report --quarter 2023Q2   (make report ARGS=\"--quarter 2023Q2\")")
+    r.options.add_argument("--input", type=Path, default=Path("input"), metavar="DIR",
+                           help="카드 파일을 넣은 폴더, 하위 폴더까지 읽음 (기본: input). 예: --input 제출/2023Q2")
+    r.options.add_argument("--output", type=Path, default=Path("output"), metavar="DIR",
+                           help="결과를 쓸 폴더; 보관본은 그 안의 archive/에 쌓임 (기본: output). 예: --output 결과")
+    r.options.add_argument("--quarter", type=_quarter, metavar="분기",
+                           help="문서에 보고 분기가 적혀 있지 않을 때 쓸 분기 (기본: 문서에서 찾음). 예: --quarter 2023Q2")
+    r.options.add_argument("--replace", action="store_true",
+                           help="원본 파일이 그대로여도 지금 파이프라인으로 다시 읽어 다시 보관합니다; 이전 보관본은 남김 "
+                           "(기본: 원본이 바뀐 분기만 저절로 다시 보관)")
+    r.options.add_argument("--jobs", type=_jobs, default=None, metavar="N", help=jobs_help)
+    r.options.add_argument("--no-pdf", action="store_true", help="report.pdf 없이 report.html만 씁니다 — 더 빠름 (기본: 둘 다)")
+    r.options.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP)
 
-    d = sub.add_parser("diff", help="compare two quarters (archived quarters or CSV folders)")
-    d.add_argument("old", metavar="OLD", help="a quarter in the archive (2021Q3) or a folder of contract CSVs")
-    d.add_argument("new", metavar="NEW")
-    d.add_argument("--out", required=True, type=Path, metavar="DIR")
-    d.add_argument("--archive", type=Path, default=Path("output/archive"), metavar="DIR")
-    d.add_argument("--no-pdf", action="store_true", help="write diff.csv and diff.html only")
-    d.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
+    d = sub.add_parser("diff", help="두 분기를 비교합니다 (보관된 분기나 CSV 폴더)",
+                       description="두 분기의 계약 표를 비교해 diff.csv, diff.html, diff.pdf를 씁니다.\n"
+                       "예: python -m pipeline diff 2023Q1 2023Q2 --out output/비교")
+    da = d.add_argument_group("인자")
+    da.add_argument("old", metavar="OLD", help="앞 분기: 보관된 분기(예: 2023Q1) 또는 CSV가 든 폴더")
+    da.add_argument("new", metavar="NEW", help="뒤 분기: 보관된 분기(예: 2023Q2) 또는 CSV가 든 폴더")
+    d.options.add_argument("--out", required=True, type=Path, metavar="DIR",
+                           help="diff.csv, diff.html, diff.pdf를 쓸 폴더 (꼭 필요). 예: --out output/비교")
+    d.options.add_argument("--archive", type=Path, default=Path("output/archive"), metavar="DIR",
+                           help="보관본 폴더 (기본: output/archive)")
+    d.options.add_argument("--no-pdf", action="store_true", help="diff.pdf 없이 diff.csv와 diff.html만 (기본: 셋 다)")
+    d.options.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP)
     return p
 
 
@@ -98,23 +176,38 @@ def _err(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
+def _not_a_folder(path: Path) -> Optional[str]:
+    if path.exists() and not path.is_dir():
+        return f"{path}: 폴더 자리에 파일이 있습니다 — 결과를 쓸 폴더를 지정하세요"
+    return None
+
+
 # ----------------------------------------------------------------------------- extract
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from ..errors import OutputError
     from .batch import print_outcomes, process_files, write_csvs
 
+    bad_out = _not_a_folder(args.out)
+    if bad_out:
+        _err(bad_out)
+        return EXIT_USAGE
     cache_dir = None if args.no_cache else _cache_dir()
     results = process_files(args.files, quarter=args.quarter, jobs=args.jobs, cache_dir=cache_dir)
     failed = print_outcomes(results, args.debug)
+    ok = len(results) - failed
+    if not ok:
+        print(f"파일 {len(results)}개 중 0개 읽음 — 읽은 파일이 없어 CSV를 쓰지 않았습니다 ({args.out})")
+        return EXIT_FAILED
     try:
         write_csvs(results, args.out)
     except OSError as exc:
-        _err(f"{args.out}: cannot write the CSVs there ({exc.strerror or exc})")
-        return EXIT_USAGE
-    ok = len(results) - failed
+        _err(str(OutputError(args.out, exc)))
+        return EXIT_FAILED
     cached = sum(1 for r in results if r.cached)
-    print(f"{ok} of {len(results)} file(s) read" + (f" ({cached} from cache)" if cached else "")
-          + f"; CSVs in {args.out}")
+    items = sum(len(r.tables.get("items", [])) for r in results if r.ok and r.tables)
+    print(f"파일 {len(results)}개 중 {ok}개 읽음" + (f" ({cached}개는 이전 결과 재사용)" if cached else "")
+          + f", 항목 {items}개 — CSV: {args.out}/")
     return EXIT_FAILED if failed else EXIT_OK
 
 
@@ -202,20 +295,26 @@ def cmd_tables(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------------------- diff
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    from ..errors import InputError, OutputError
     from .flow import load_side, write_diff
+    from .summary import change_counts
 
+    bad_out = _not_a_folder(args.out)
+    if bad_out:
+        _err(bad_out)
+        return EXIT_USAGE
     try:
         old_q, old = load_side(args.old, args.archive)
         new_q, new = load_side(args.new, args.archive)
-    except (FileNotFoundError, ValueError) as exc:
+    except (FileNotFoundError, InputError) as exc:
         _err(str(exc))
         return EXIT_USAGE
     try:
-        _, paths = write_diff(old, new, args.out, before=old_q, after=new_q, pdf=not args.no_pdf)
+        d, paths = write_diff(old, new, args.out, before=old_q, after=new_q, pdf=not args.no_pdf)
     except OSError as exc:
-        _err(f"{args.out}: cannot write the diff there ({exc.strerror or exc})")
-        return EXIT_USAGE
-    print(f"diff {old_q} → {new_q}: " + ", ".join(str(p) for p in paths))
+        _err(str(OutputError(args.out, exc)))
+        return EXIT_FAILED
+    print(f"{old_q} → {new_q}: {change_counts(d)} — " + ", ".join(str(p) for p in paths))
     return EXIT_OK
 
 
@@ -231,13 +330,23 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not hasattr(args, "debug"):
         args.debug = False
     handlers = {"extract": cmd_extract, "tables": cmd_tables, "report": cmd_report, "diff": cmd_diff}
+    from ..errors import OutputError
+
     try:
         return handlers[args.command](args)
+    except OutputError as exc:  # nothing could be written where it had to be (the temporary folder, say)
+        _err(str(exc))
+        return EXIT_FAILED
     except KeyboardInterrupt:
-        _err("interrupted")
+        _err("중단했습니다")
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception:  # noqa: BLE001 — a bug of ours: one line, the traceback only for developers
+        if args.debug:
+            _err(traceback.format_exc().rstrip())
+        _err("내부 오류로 멈췄습니다 — --debug를 붙여 다시 실행한 출력과 함께 파이프라인 담당자에게 알려 주세요")
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

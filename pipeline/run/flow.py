@@ -1,56 +1,37 @@
 """The whole quarterly flow behind ``make report``: input/ → extract → archive → report → diff.
 
 This is orchestration only (I/O at the edge); each step is its own module.  A
-bad file costs only itself, a quarter whose files clash (the same item twice) is
-not archived, and a quarter already archived is never silently rewritten.
+bad file costs only itself; a quarter whose files clash (the same item twice) is
+not archived.  A quarter whose sources changed (a late file added, a corrected
+one, one withdrawn) is re-archived by itself with the previous version kept, and
+the diff against that version is written beside the report.  A quarter is
+compared only with the archived quarter just before it of the same reporting
+body, and the console says so when there is none.  Writing is all or nothing:
+a read-only or full disk ends the run with one line naming the folder.
 """
 from __future__ import annotations
 
 import argparse
 import functools
 import hashlib
-import sys
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
 import pandas as pd
 
-from ..contract import CONTRACT_TABLES, same_rows
-from ..errors import InputError
+from ..contract import CONTRACT_TABLES, item_key, same_rows
+from ..errors import InputError, OutputError
+from ..fsio import atomic_write_bytes, write_file_set
 from ..quarter.combine import quarter_of
 from ..resources import EXAMPLES, TEMPLATES
 from .batch import FileResult, print_outcomes, process_files
 from .cache import code_fingerprint
-
-INPUT_SUFFIXES = {".pdf", ".hwp", ".hwpx"}
-
-
-def _say(line: str = "") -> None:
-    print(line, flush=True)
-
-
-def _err(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
-
-
-def input_files(folder: Path) -> list[Path]:
-    """Every report file in the folder (not hidden files, not sub-folders), in name order."""
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p for p in folder.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in INPUT_SUFFIXES
-    )
-
-
-def ignored_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p for p in folder.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() not in INPUT_SUFFIXES
-    )
+from .console import err, say
+from .inputs import InputScan, UsageError, scan
+from .progress import rendering
+from .summary import QuarterOutcome, change_counts, print_summary
 
 
 def load_side(spec: str, archive_root: Path) -> tuple[str, dict[str, pd.DataFrame]]:
@@ -66,31 +47,60 @@ def load_side(spec: str, archive_root: Path) -> tuple[str, dict[str, pd.DataFram
     q = spec.strip().upper()
     if (archive_root / q).is_dir():
         return q, load_quarter(archive_root, q)
-    raise FileNotFoundError(f"{spec}: neither a quarter in {archive_root} nor a folder with items.csv")
+    raise FileNotFoundError(f"{spec}: {archive_root}에 보관된 분기도, items.csv가 든 폴더도 아닙니다")
 
 
 def write_diff(old: dict, new: dict, out: Path, *, before: str, after: str,
-               pdf: bool = True) -> tuple[pd.DataFrame, list[Path]]:
-    """diff.csv (contract shape) plus its rendering; returns the diff with its ``restated`` flags."""
+               pdf: bool = True, what: str = "") -> tuple[pd.DataFrame, list[Path]]:
+    """diff.csv (contract shape) plus its rendering, swapped into ``out`` together; returns the diff with its
+    ``restated`` flags and the files written."""
     from ..outputs.render import render_diff
     from ..quarter.diff import diff_tables, restatements
     from ..quarter.diff import write_diff as write_diff_csv
 
     d = diff_tables(old, new)
-    write_diff_csv(out / "diff.csv", d)
     d["restated"] = restatements(d, after) if len(d) else pd.Series([], dtype=bool)
-    html, pdf_path = render_diff(d, out, before=before, after=after, tables=new, pdf=pdf)
-    return d, [out / "diff.csv", html] + ([pdf_path] if pdf_path else [])
+    names = ["diff.csv", "diff.html"] + (["diff.pdf"] if pdf else [])
+
+    def write(tmp: Path) -> None:
+        write_diff_csv(tmp / "diff.csv", d.drop(columns=["restated"]))
+        with rendering(f"변경 내역 만드는 중 ({what or f'{before} → {after}'}, {len(d)}건)"):
+            render_diff(d, tmp, before=before, after=after, tables=new, pdf=pdf)
+
+    write_file_set(out, write, names)
+    return d, [out / n for n in names]
 
 
-def _stamp(archive_root: Path, quarter: str, prev: Optional[str], pdf: bool) -> str:
-    """What a quarter's report depends on: both archives' manifests, the code and the templates' bytes."""
+# ----------------------------------------------------------------------------- one quarter
+
+@dataclass
+class Run:
+    """What a report run knows while it goes: where things are, and what happened to each quarter."""
+
+    args: argparse.Namespace
+    out_dir: Path
+    scan: InputScan
+    results: list[FileResult] = field(default_factory=list)
+    outcomes: list[QuarterOutcome] = field(default_factory=list)
+
+    @property
+    def archive_root(self) -> Path:
+        return self.out_dir / "archive"
+
+    @property
+    def pdf(self) -> bool:
+        return not self.args.no_pdf
+
+
+def _stamp(run: Run, quarter: str, prev: Optional[str], version: Optional[Path]) -> str:
+    """What a quarter's report depends on: the manifests (its own, the previous quarter's, the version it
+    replaced), the code and the templates' bytes."""
     h = hashlib.sha256()
-    for q in (quarter, prev):
-        p = archive_root / q / "manifest.json" if q else None
-        if p is not None and p.exists():
-            h.update(p.read_bytes())
-    h.update(f"{prev}|{pdf}|{code_fingerprint()}|{_templates_fingerprint()}".encode())
+    for p in (run.archive_root / quarter, run.archive_root / prev if prev else None, version):
+        m = p / "manifest.json" if p is not None else None
+        if m is not None and m.exists():
+            h.update(m.read_bytes())
+    h.update(f"{prev}|{run.pdf}|{code_fingerprint()}|{_templates_fingerprint()}".encode())
     return h.hexdigest()
 
 
@@ -104,94 +114,6 @@ def _templates_fingerprint() -> str:
     return h.hexdigest()
 
 
-def run_report(args: argparse.Namespace) -> int:
-    from ..outputs.render import render_report
-    from ..quarter.archive import ArchiveRefused, archive_quarter, load_quarter, previous_quarter
-    from ..quarter.combine import combine
-
-    in_dir: Path = args.input
-    out_dir: Path = args.output
-    files = input_files(in_dir)
-    for p in ignored_files(in_dir):
-        _err(f"{p}: not a PDF, HWP or HWPX file name — skipped")
-    if not files:
-        files = input_files(EXAMPLES)
-        if not files:
-            _err(f"{in_dir} holds no report and the bundled example is missing ({EXAMPLES})")
-            return 1
-        # The example gets its own output folder, so its quarters never block the office's real archive.
-        out_dir = out_dir / "example"
-        _say(f"{in_dir}/ holds no report: running on the bundled example "
-             f"(item 57, 2021 Q3 and Q4) into {out_dir}/")
-
-    results = process_files(files, quarter=args.quarter, jobs=args.jobs, cache_dir=out_dir / ".cache")
-    print_outcomes(results, args.debug)
-
-    by_q: dict[str, list[FileResult]] = defaultdict(list)
-    for r in results:
-        if r.ok and r.tables:
-            try:
-                q = quarter_of(r.tables)
-            except InputError as exc:
-                r.status, r.message = "error", str(exc)
-                _err(r.line())
-                continue
-            if q:
-                by_q[q].append(r)
-
-    archive_root = out_dir / "archive"
-    failed_quarters: dict[str, str] = {}
-    written: list[tuple[str, list[Path]]] = []
-    for q in sorted(by_q):
-        parts = by_q[q]
-        try:
-            tables = combine([(r.path.name, r.tables) for r in parts])
-        except InputError as exc:
-            failed_quarters[q] = str(exc)
-            _err(f"{q}: {exc} — quarter not archived")
-            continue
-        try:
-            res = archive_quarter(archive_root, q, tables, [r.path for r in parts], replace=args.replace)
-        except ArchiveRefused as exc:
-            failed_quarters[q] = str(exc)
-            _err(f"{q}: {exc}")
-            continue
-        _say(f"{q}: archive {res.status} — {res.path}" + (f" ({res.message})" if res.message else ""))
-        archived = load_quarter(archive_root, q)
-        if res.status == "unchanged" and not all(
-                same_rows(t, tables.get(t, archived[t]), archived[t]) for t in CONTRACT_TABLES):
-            _err(f"{q}: warning: the archive holds rows this pipeline no longer reads from the same files "
-                 "(the pipeline was updated) — run again with --replace to re-archive (the old one is kept)")
-        tables = archived  # report exactly what the archive holds
-        prev = previous_quarter(archive_root, q)
-        q_out = out_dir / q
-        q_out.mkdir(parents=True, exist_ok=True)
-        stamp_file = q_out / ".report-stamp"
-        stamp = _stamp(archive_root, q, prev, not args.no_pdf)
-        outputs: list[Path] = []
-        if stamp_file.exists() and stamp_file.read_text() == stamp and (q_out / "report.html").exists():
-            _say(f"{q}: report up to date — {q_out / 'report.html'}")
-            written.append((q, []))
-            continue
-        diff_df = None
-        if prev:
-            old = load_quarter(archive_root, prev)
-            diff_df, diff_paths = write_diff(old, tables, q_out / f"diff-{prev}", before=prev, after=q,
-                                             pdf=not args.no_pdf)
-            outputs += diff_paths
-        body = _body(parts)
-        html, pdf = render_report(
-            tables, q_out, quarter=q, body=body, diff=diff_df, previous_quarter=prev, pdf=not args.no_pdf
-        )
-        outputs = [html] + ([pdf] if pdf else []) + outputs
-        stamp_file.write_text(stamp)
-        written.append((q, outputs))
-
-    _summary(results, by_q, failed_quarters, written, archive_root)
-    bad = [r for r in results if not r.ok]
-    return 1 if bad or failed_quarters else 0
-
-
 def _body(parts: list[FileResult]) -> Optional[str]:
     """The reporting government named by the documents themselves (normaliser's ``src_body``), if any."""
     for r in parts:
@@ -203,34 +125,218 @@ def _body(parts: list[FileResult]) -> Optional[str]:
     return None
 
 
-def _quarter_or_blank(tables: dict) -> str:
+def _clash(run: Run, parts: list[FileResult]) -> Optional[str]:
+    """The same pledge item in two files of one quarter — usually a corrected file added beside the old one."""
+    owner: dict[str, FileResult] = {}
+    for r in parts:
+        items = r.tables.get("items") if r.tables else None
+        for v in (items["item_no"].tolist() if items is not None and "item_no" in items else []):
+            key = item_key(v)
+            if key and key in owner and owner[key] is not r:
+                a, b = run.scan.name(owner[key].path), run.scan.name(r.path)
+                return (f"항목 {key}이(가) {a}와 {b} 두 파일에 다 있습니다 — 고친 파일을 넣었다면 이전 파일을 "
+                        f"{run.scan.folder}에서 빼고 다시 실행하세요")
+            owner.setdefault(key, r)
+    return None
+
+
+def _lost_sources(run: Run, quarter: str) -> list[str]:
+    """Files the archived quarter was made from that failed to read this time: re-archiving now would drop
+    them, so the quarter is left as it is until they read again (or are taken out of the input folder)."""
+    from ..quarter.archive import manifest
+
+    m = manifest(run.archive_root, quarter) or {}
+    archived = {str(s.get("name")) for s in m.get("sources", [])}
+    return [run.scan.name(r.path) for r in run.results if not r.ok and run.scan.name(r.path) in archived]
+
+
+def archive_one(run: Run, q: str, parts: list[FileResult]) -> None:
+    """Archive one quarter, write the diff against its previous version when it was re-archived, compare it
+    with the quarter before, and render its report."""
+    from ..quarter.archive import archive_quarter, load_quarter, versions
+    from ..quarter.combine import combine
+
+    out = QuarterOutcome(q, run.archive_root / q)
+    run.outcomes.append(out)
+    lost = _lost_sources(run, q)
+    if lost:
+        out.refused = (f"이번에 읽지 못한 {', '.join(lost)}이(가) 보관본에 들어 있어 보관본을 그대로 두었습니다 — "
+                       "그 파일을 고치거나 입력 폴더에서 빼고 다시 실행하세요")
+        err(f"{q}: {out.refused}")
+        return
+    clash = _clash(run, parts)
+    if clash:
+        out.refused = f"{clash}; 이 분기는 보관하지 않았습니다"
+        err(f"{q}: {out.refused}")
+        return
     try:
-        return quarter_of(tables) or ""
-    except InputError:
-        return ""
+        tables = combine([(r.path.name, r.tables) for r in parts])
+    except InputError as exc:
+        out.refused = f"{exc}; 이 분기는 보관하지 않았습니다"
+        err(f"{q}: {out.refused}")
+        return
+    body = _body(parts)
+    sources = [{"name": run.scan.name(r.path), "sha256": r.sha256, "size": r.size} for r in parts]
+    try:
+        res = archive_quarter(run.archive_root, q, tables, sources, replace=run.args.replace, body=body)
+    except OSError as exc:
+        raise OutputError(run.archive_root, exc) from exc
+    out.status, out.message = res.status, res.message
+    say(f"{q}: {res.message} — {res.path}")
+    archived = load_quarter(run.archive_root, q)
+    if res.status == "unchanged" and not all(
+            same_rows(t, tables.get(t, archived[t]), archived[t]) for t in CONTRACT_TABLES):
+        err(f"{q}: 경고: 같은 파일을 지금 파이프라인은 보관본과 다르게 읽습니다 (파이프라인이 바뀌었습니다) — "
+            "다시 보관하려면 --replace를 붙여 실행하세요 (이전 보관본은 남깁니다)")
+    out.rows = {t: len(archived[t]) for t in archived}
+    out.findings = archived.get("findings")
+    kept = versions(run.archive_root, q)
+    version = kept[-1] if kept else None
+    if version is not None:
+        _version_diff(run, q, archived, version, out)
+    _report(run, q, archived, body, version, out)
 
 
-def _summary(results, by_q, failed_quarters, written, archive_root: Path) -> None:
-    _say()
-    _say("요약 (summary)")
-    _say(f"  {'file':<40} {'status':<8} {'quarter':<8} {'items':>5} {'findings':>8}  reason")
-    for r in results:
-        if r.ok:
-            items = len(r.tables.get("items", [])) if r.tables else 0
-            findings = len(r.tables.get("findings", [])) if r.tables else 0
-            _say(f"  {r.path.name:<40} {'read':<8} {_quarter_or_blank(r.tables):<8} {items:>5} {findings:>8}"
-                 + ("  (cached)" if r.cached else ""))
+def _version_diff(run: Run, q: str, archived: dict, version: Path, out: QuarterOutcome) -> None:
+    """The diff against the version this archive replaced (so a restated figure is visible), written once."""
+    from ..quarter.archive import manifest, source_changes
+    from ..quarter.diff import load_tables
+
+    folder = run.out_dir / q / f"diff-{version.name}"
+    old_m = manifest(version.parent, version.name) or {}
+    new_m = manifest(run.archive_root, q) or {}
+    changes = source_changes(old_m.get("sources", []), new_m.get("sources", []))
+    out.version = version
+    out.version_changes = changes.words()
+    out.version_note = (f"{q} 보관본을 다시 만들었습니다 ({changes.words() or '같은 원본을 다시 읽음'}); "
+                        f"이전 보관본: {version.name}")
+    out.version_diff_dir = folder
+    if (folder / "diff.csv").is_file() and out.status != "replaced":
+        out.version_diff = _read_diff(folder)
+        return
+    try:
+        d, _ = write_diff(load_tables(version), archived, folder, before=q, after=q, pdf=run.pdf,
+                          what=f"{q} 이전 보관본 대비")
+    except OSError as exc:
+        raise OutputError(folder, exc) from exc
+    out.version_diff = d
+    say(f"{q}: 이전 보관본과 비교했습니다 — {change_counts(d)} ({folder})")
+
+
+def _read_diff(folder: Path) -> pd.DataFrame:
+    return pd.read_csv(folder / "diff.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+
+
+def _previous(run: Run, q: str, body: Optional[str], out: QuarterOutcome) -> Optional[str]:
+    """The archived quarter just before ``q`` of the same reporting body, or None with the reason said."""
+    from ..quarter.archive import body_of, list_quarters, quarter_before
+
+    prev = quarter_before(q)
+    if prev not in list_quarters(run.archive_root):
+        out.no_diff = f"이전 분기 {prev}의 보관본이 없어 변경 내역을 만들지 않았습니다"
+        return None
+    other = body_of(run.archive_root, prev)
+    if body and other and body != other:
+        out.no_diff = f"이전 분기 {prev} 보관본은 다른 기관({other})의 것이라 {body} 자료와 비교하지 않았습니다"
+        return None
+    return prev
+
+
+def _report(run: Run, q: str, tables: dict, body: Optional[str], version: Optional[Path],
+            out: QuarterOutcome) -> None:
+    from ..outputs.render import render_report
+    from ..quarter.archive import load_quarter
+
+    prev = _previous(run, q, body, out)
+    if out.no_diff:
+        say(f"{q}: {out.no_diff}")
+    q_out = run.out_dir / q
+    out.report = q_out / ("report.pdf" if run.pdf else "report.html")
+    stamp_file = q_out / ".report-stamp"
+    stamp = _stamp(run, q, prev, version)
+    if prev:
+        out.diff_dir = q_out / f"diff-{prev}"
+        out.previous = prev
+    try:
+        if stamp_file.exists() and stamp_file.read_text() == stamp and (q_out / "report.html").exists():
+            if prev and (out.diff_dir / "diff.csv").is_file():
+                out.diff = _read_diff(out.diff_dir)
+            say(f"{q}: 보고서가 이미 최신입니다 — {out.report}")
+            return
+        diff_df = None
+        if prev:
+            diff_df, _ = write_diff(load_quarter(run.archive_root, prev), tables, out.diff_dir, before=prev,
+                                    after=q, pdf=run.pdf)
+            out.diff = diff_df
+            say(f"{q}: 이전 분기 {prev} 대비 변경 내역을 만들었습니다 — {change_counts(diff_df)}")
+        notes = [out.version_note] if out.version_note else []
+        n_items = len(tables.get("items", []))
+
+        def write(tmp: Path) -> None:
+            with rendering(f"보고서 만드는 중 ({q}, 항목 {n_items}개)"):
+                render_report(tables, tmp, quarter=q, body=body, diff=diff_df, previous_quarter=prev,
+                              pdf=run.pdf, notes=notes)
+
+        write_file_set(q_out, write, ["report.html"] + (["report.pdf"] if run.pdf else []))
+        atomic_write_bytes(stamp_file, stamp.encode())
+    except OSError as exc:
+        raise OutputError(q_out, exc) from exc
+    say(f"{q}: 보고서를 만들었습니다 — {out.report}")
+
+
+# ----------------------------------------------------------------------------- the run
+
+def _quarters(run: Run) -> dict[str, list[FileResult]]:
+    by_q: dict[str, list[FileResult]] = defaultdict(list)
+    for r in run.results:
+        if not (r.ok and r.tables):
+            continue
+        try:
+            q = quarter_of(r.tables)
+        except InputError as exc:
+            r.status, r.message = "error", str(exc)
+            err(r.line())
+            continue
+        if q:
+            by_q[q].append(r)
         else:
-            status = {"no_items": "no item", "internal": "internal"}.get(r.status, "failed")
-            _say(f"  {r.path.name:<40} {status:<8} {'':<8} {'':>5} {'':>8}  {r.message}")
-    n_ok = sum(1 for r in results if r.ok)
-    n_items = sum(len(r.tables.get("items", [])) for r in results if r.ok and r.tables)
-    n_find = sum(len(r.tables.get("findings", [])) for r in results if r.ok and r.tables)
-    _say(f"  files read {n_ok}/{len(results)}, items {n_items}, findings {n_find}, "
-         f"files failed {len(results) - n_ok}")
-    for q, why in failed_quarters.items():
-        _say(f"  quarter {q} not archived: {why}")
-    for q, outs in written:
-        _say(f"  {q}: archive {archive_root / q}")
-        for p in outs:
-            _say(f"        {p}")
+            r.status, r.message = "error", "보고 분기를 찾지 못했습니다 — --quarter 2023Q2처럼 지정해 다시 실행하세요"
+            err(r.line())
+    return by_q
+
+
+def run_report(args: argparse.Namespace) -> int:
+    in_dir: Path = args.input
+    out_dir: Path = args.output
+    try:
+        found = scan(in_dir)
+        if out_dir.exists() and not out_dir.is_dir():
+            raise UsageError(f"{out_dir}: 출력 폴더 자리에 파일이 있습니다 — 폴더를 지정하세요")
+    except UsageError as exc:
+        err(str(exc))
+        return 2
+    for p, why in found.skipped:
+        err(f"{p}: {why}")
+    if not found.files:
+        if found.skipped:
+            err(f"{in_dir}: 읽을 보고서 파일(PDF·HWP·HWPX)이 없습니다 — 위의 {len(found.skipped)}개 파일은 건너뛰었습니다")
+            return 1
+        found = scan(EXAMPLES)
+        found.skipped = []  # the example's own sources (.json) are not the clerk's files
+        # The example gets its own output folder, so its quarters never block the office's real archive.
+        out_dir = out_dir / "example"
+        say(f"{in_dir}/ 폴더가 비어 있어 함께 든 예시(사업 57, 2021년 3·4분기)로 실행합니다 — 결과는 {out_dir}/에 씁니다")
+
+    run = Run(args, out_dir, found)
+    run.results = process_files(found.files, quarter=args.quarter, jobs=args.jobs, cache_dir=out_dir / ".cache")
+    print_outcomes(run.results, args.debug)
+    by_q = _quarters(run)
+    try:
+        for q in sorted(by_q):
+            archive_one(run, q, by_q[q])
+    except OutputError as exc:
+        err(str(exc))
+        return 1
+    print_summary(run.results, run.outcomes, found)
+    bad = [r for r in run.results if not r.ok]
+    return 1 if bad or any(o.refused for o in run.outcomes) else 0
