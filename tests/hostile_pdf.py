@@ -225,30 +225,54 @@ def pages_of(data: bytes, count: int) -> bytes:
     return update(data, objects)
 
 
-def with_hidden_margin(data: bytes, content: bytes, margin: float = 300.0) -> bytes:
-    """Every page widened by ``margin`` points on the right, with ``content`` drawn there, and a CropBox that
-    shows only the original page: what is drawn in the margin is on no screen and no paper."""
+def with_content(data: bytes, content: bytes, resources: dict[str, dict[str, bytes]], margin: float = 0.0,
+                 page_numbers: Optional[set[int]] = None) -> bytes:
+    """``data`` with ``content`` drawn after each page's own (on pages ``page_numbers``, 1-based; all by
+    default), using ``resources`` ({"Font": {"FHid": body}, "XObject": {...}}: each body a new object) beside
+    the page's own.  With ``margin``, every page is widened by that many points on the right and given a
+    CropBox showing only the original page."""
     doc, pages = _pages(data)
     free = _next_free(doc)
     objects: dict[int, bytes] = {}
-    for page in pages:
+    for no, page in enumerate(pages, 1):
+        if page_numbers is not None and no not in page_numbers:
+            continue
         d = _page_dict(doc, page)
         x0, y0, x1, y1 = page.mediabox
         d["MediaBox"] = [x0, y0, x1 + margin, y1]
-        d["CropBox"] = [x0, y0, x1, y1]
+        if margin:
+            d["CropBox"] = [x0, y0, x1, y1]
         objects[free] = stream(b"q\n" + content + b"Q\n")
         old = d.get("Contents")
         d["Contents"] = [*(old if isinstance(old, list) else [old]), PDFObjRef(doc, free)]
+        free += 1
         res = dict(doc.getobj(d["Resources"].objid) if isinstance(d.get("Resources"), PDFObjRef) else d.get("Resources", {}))
-        fonts = res.get("Font", {})
-        fonts = dict(doc.getobj(fonts.objid) if isinstance(fonts, PDFObjRef) else fonts)
-        fonts["FHid"] = PDFObjRef(doc, free + 1)
-        res["Font"] = fonts
+        for kind, named in resources.items():
+            have = res.get(kind, {})
+            have = dict(doc.getobj(have.objid) if isinstance(have, PDFObjRef) else have)
+            for name, body in named.items():
+                # an object may name itself as {SELF}: a form that draws itself
+                objects[free] = body.replace(b"{SELF}", b"%d 0 R" % free)
+                have[name] = PDFObjRef(doc, free)
+                free += 1
+            res[kind] = have
         d["Resources"] = res
-        objects[free + 1] = HELVETICA
         objects[page.pageid] = pdf_value(d)
-        free += 2
     return update(data, objects)
+
+
+def with_hidden_margin(data: bytes, content: bytes, margin: float = 300.0) -> bytes:
+    """Every page widened by ``margin`` points on the right, with ``content`` drawn there (in font ``/FHid``),
+    and a CropBox that shows only the original page: what is drawn in the margin is on no screen and no paper."""
+    return with_content(data, content, {"Font": {"FHid": HELVETICA}}, margin=margin)
+
+
+def with_self_drawing_form(data: bytes, page: int = 1) -> bytes:
+    """Page ``page`` of ``data`` also draws an empty Form XObject that draws itself again (pdfminer refuses the
+    second time and logs it)."""
+    form = stream(b"/XSelf Do\n", extra=b"/Type /XObject /Subtype /Form /BBox [0 0 10 10] "
+                  b"/Resources << /XObject << /XSelf {SELF} >> >> ")
+    return with_content(data, b"/XSelf Do\n", {"XObject": {"XSelf": form}}, page_numbers={page})
 
 
 HIDDEN_CONTENT = (
