@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import pandas as pd
 
@@ -19,18 +20,19 @@ from .fsio import atomic_write_frame
 
 ITEMS = [
     "report_quarter", "item_no", "title", "status", "category", "total_budget_mkrw",
-    "total_national_mkrw", "total_city_mkrw", "total_district_mkrw", "total_other_mkrw",
-    "secured_year", "secured_budget_mkrw", "secured_city_mkrw", "secured_district_mkrw",
-    "start", "end", "final_goal", "lead_department", "support_department", "source_file",
-    "source_pages",
+    "total_national_mkrw", "total_province_mkrw", "total_city_mkrw", "total_district_mkrw",
+    "total_county_mkrw", "total_other_mkrw", "secured_year", "secured_budget_mkrw",
+    "secured_national_mkrw", "secured_province_mkrw", "secured_city_mkrw", "secured_district_mkrw",
+    "secured_county_mkrw", "secured_other_mkrw", "start", "end", "final_goal", "lead_department",
+    "support_department", "source_file", "source_pages",
 ]
 BUDGET = ["report_quarter", "item_no", "unit", "kind", "fund", "period", "period_start",
           "period_end", "amount_mkrw"]
 PLAN = ["report_quarter", "item_no", "unit", "task", "period", "period_start", "period_end",
         "text", "value", "measure"]
 PERFORMANCE = PLAN
-FINDINGS = ["report_quarter", "item_no", "check", "severity", "location", "expected", "found",
-            "message"]
+FINDINGS = ["report_quarter", "item_no", "check", "severity", "source_file", "page", "location", "expected",
+            "found", "message"]
 DIFF = ["table", "change", "item_no", "unit", "kind", "fund", "task", "period", "field",
         "before", "after"]
 
@@ -52,6 +54,31 @@ KEYS: dict[str, list[str]] = {
     "plan": ["item_no", "unit", "task", "period"],
     "performance": ["item_no", "unit", "task", "period"],
 }
+
+@dataclass
+class Finding:
+    """One row of findings.csv before its file and quarter are known: what was read wrongly, or not at all.
+
+    ``severity``: ``error`` (an item could not be identified), ``warning`` (a figure or a printed sum that is
+    wrong or was not read), ``info`` (read, with a remark).  The normaliser and the checks both make these, so
+    that every finding names its file and page the same way.
+    """
+
+    check: str
+    severity: str
+    message: str
+    item_no: Optional[int] = None
+    page: object = None  # a page (int) or a range ("4-5"); None for formats without pages
+    location: str = ""
+    expected: object = ""
+    found: object = ""
+
+    def row(self, report_quarter: str = "", source_file: str = "") -> dict[str, Any]:
+        return {"report_quarter": report_quarter, "item_no": self.item_no, "check": self.check,
+                "severity": self.severity, "source_file": source_file, "page": self.page,
+                "location": self.location, "expected": self.expected, "found": self.found,
+                "message": self.message}
+
 
 def is_blank(v: object) -> bool:
     """Nothing printed: None, NaN or a string of spaces (a CSV's empty cell)."""

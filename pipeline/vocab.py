@@ -16,22 +16,30 @@ from typing import Optional
 
 # ----------------------------------------------------------------------------- funds
 
-# Fund codes of budget.csv, in the order tables and charts show them (``total`` last).
-FUNDS = ("national", "city", "district", "other", "total")
+# Fund codes of budget.csv, in the order tables and charts show them (``total`` last).  Each label a card
+# prints has its own code, whatever kind of government prints it: a 자치구 prints 시비/구비, a 시 under a 도
+# prints 도비/시비, a 군 prints 도비/군비 (CONTRACT.md).
+FUNDS = ("national", "province", "city", "district", "county", "other", "total")
 # The funds that add up to a total (every code but ``total``).
 FUND_PARTS = FUNDS[:-1]
-FUND_LABELS = {"national": "국비", "city": "시비", "district": "구비", "other": "기타", "total": "계"}
-# items.csv columns of the 총사업비 box, by fund.
+FUND_LABELS = {"national": "국비", "province": "도비", "city": "시비", "district": "구비", "county": "군비",
+               "other": "기타", "total": "계"}
+# items.csv columns of the 총사업비 box and of the 예산확보액 box, by fund.
 BOX_FIELDS = {fund: f"total_{fund}_mkrw" for fund in FUND_PARTS}
-# What a card prints in a fund column or row → fund code.
+SECURED_FIELDS = {fund: f"secured_{fund}_mkrw" for fund in FUND_PARTS}
+# What a card prints in a fund column or row → fund code.  Any other named source in a fund column (민자,
+# 기금, 특별교부세 …) is ``other`` too: the normaliser maps an unknown label there, it needs no list.
 FUND_WORDS = {
-    "국비": "national", "시비": "city", "도비": "city", "구비": "district", "군비": "district",
+    "국비": "national", "도비": "province", "시비": "city", "구비": "district", "군비": "county",
     "기타": "other", "민자": "other", "계": "total", "소계": "total", "합계": "total", "총계": "total",
 }
-# Headings of a total row or column (a 소계 heads a per-unit subtotal, kept as fund=total).
-TOTAL_WORDS = {"계", "소계", "합계", "총계"}
-# The fund words a 총사업비 / 예산확보액 box names with an amount.
-BOX_FUND_WORDS = ("국비", "시비", "도비", "구비", "군비", "기타")
+# The fund words a 총사업비 / 예산확보액 box names with an amount (an unknown word there is ``other``).
+BOX_FUND_WORDS = ("국비", "도비", "시비", "구비", "군비", "기타")
+# A total column or row heading (CONTRACT.md: 계, 합계, 총계, 총사업비, 사업비 계 and the like), matched on the
+# whitespace-free heading with a bracketed unit removed.  The list is open: a column whose figures are the sum of
+# its row's periods is a total whatever it is headed (the normaliser tests that arithmetic), so this pattern
+# only needs the common forms.  누계 (cumulative) is not a total; 소계 heads a per-unit subtotal (fund=total).
+TOTAL_HEADING = re.compile(r"(?:총?사업비|총?예산|금액)?(?:합|총|소)?계|총?사업비|총액")
 
 # ----------------------------------------------------------------------------- tables, kinds, statuses
 
@@ -60,6 +68,10 @@ SECTION_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("budget_plan", ("투자수요", "투자계획", "소요예산")),
     ("budget_exec", ("집행액", "집행실적", "집행현황")),
 ]
+# Words that open a heading of a card (a line starting with one of them is never an item's name).
+HEADING_WORDS = tuple(w for _, words in SECTION_WORDS for w in words) + (
+    "사업개요", "최종목표", "사업목적", "추진배경", "향후계획", "문제점", "주관부서", "협조부서", "추진상황", "총사업비",
+    "사업구분")
 # Header cells of value columns that are not periods: a table's label columns end before the first of these.
 VALUE_WORDS = {"목표", "계획", "실적", "비고", "누계", "목표량", "실적량", "계획량", "달성률", "추진율", "진도율"}
 # Sub-headings under a period (`2021년` over `계획 | 실적`): what a column holds for that period.

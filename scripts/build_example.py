@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any, Iterable
@@ -83,6 +84,31 @@ def render_cards_pdf(cards: Iterable[dict], out: Path, doc_title: str = "") -> P
     html = render_html("cards.html.j2", cards=list(cards), doc_title=doc_title)
     out.parent.mkdir(parents=True, exist_ok=True)
     html_document(html).write_pdf(out)
+    return out
+
+
+def relabel_funds(card: dict, mapping: dict[str, str]) -> dict:
+    """A copy of a printed card whose fund labels are renamed at once (`{"시비": "도비", "구비": "시비"}` makes a
+    자치구's card a 시's): in the 투자수요/집행액 tables' label cells and in the 총사업비/예산확보액 box.
+
+    Why: a 시 under a 도 prints 도비/시비 and a 군 도비/군비 (CONTRACT.md); building those cards with our own
+    template tests each label's code end to end, with the figures of a card we know exactly.
+    """
+    out = json.loads(json.dumps(card))
+    pattern = re.compile("|".join(re.escape(k) for k in sorted(mapping, key=len, reverse=True)))
+
+    def swap(text: str) -> str:
+        return pattern.sub(lambda m: mapping[m.group(0)], text)
+
+    for block in out["blocks"]:
+        if block.get("type") != "table" or block.get("role") not in ("kv", "budget", "executed"):
+            continue
+        for row in block["rows"]:
+            for i, c in enumerate(row):
+                if isinstance(c, str):
+                    row[i] = swap(c) if block["role"] == "kv" else c
+                elif c.get("h") or block["role"] == "kv":
+                    c["t"] = swap(c["t"])
     return out
 
 

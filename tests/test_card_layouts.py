@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from pipeline.cards import extract
+from pipeline.cards.cover import report_quarter_in_text, reporting_body
 from pipeline.cards.itembox import box_amounts, project_period
-from pipeline.cards.segment import report_quarter_in_text, reporting_body
 from pipeline.model import Cell, Document, Table, TextBlock
 
 
@@ -106,7 +106,9 @@ def test_budget_table_with_repeated_period_columns_warns() -> None:
     d = doc(TextBlock("□ 연차별 투자수요 (단위: 백만원)", 1), T([["구분", "2021", "2021년"], ["시비", "100", "90"]]))
     out = extract(d).tables
     assert rows(out["budget"], "fund", "period", "amount_mkrw") == [("city", "2021", 100)]
-    assert warns(d) == ["연차별 투자수요: period 2021 heads 2 columns; only the first is read ('2021년' not)"]
+    assert warns(d) == ["연차별 투자수요, p.1: column 3 was not read (period 2021 is read from another column)",
+                        "연차별 투자수요, p.1, row 2, column 3: '90' was not read (period 2021 is read from another "
+                        "column)"]
 
 
 def test_cumulative_column_is_not_the_total_column() -> None:
@@ -151,9 +153,12 @@ def test_eok_table_with_cell_units_and_two_numbers_in_one_cell() -> None:
     assert rows(out["budget"], "unit", "fund", "period", "amount_mkrw") == [
         ("", "total", "2021", 1250), ("", "total", "2022", 0), ("사업A", "city", "2021", 150),
         ("사업A", "district", "2022", 1), ("사업A", "district", "2023", -100)]
-    # 16. the merged 지속 cell is reported once; the two numbers in one cell are reported, not joined
-    assert warns(d) == ["연차별 투자수요: not an amount '지속' on page 1",
-                          "연차별 투자수요: not an amount '100 200' on page 1"]
+    # 16. the merged 지속 cell is reported once (info: no figure in it); the two numbers in one cell are a figure
+    # cell no row took, reported as such, not joined
+    assert warns(d) == ["연차별 투자수요, p.1: not an amount '지속'",
+                        "연차별 투자수요, p.1, row 4, column 3: '100 200' was not read (not one amount)"]
+    f = {x.check: x.severity for x in extract(d).findings}
+    assert f == {"not_an_amount": "info", "unread_cell": "warning"}
 
 
 # ---- 5. report quarter -----------------------------------------------------------------------------
@@ -184,19 +189,70 @@ def test_title_spellings(title: str) -> None:
     assert (items.loc[0, "item_no"], items.loc[0, "title"]) == (57, "테스트")
 
 
-def test_key_value_box_without_title_is_an_item_with_a_warning() -> None:
-    bl = [TextBlock("2021년 4분기 공약사업 추진상황", 1), kv()]
+def test_key_value_box_without_title_is_unidentified_not_item_0() -> None:
+    bl = [TextBlock("2021년 4분기 공약사업 추진상황", 1), TextBlock("제57호 『테스트』", 1), kv(),
+          TextBlock("□ 추진실적", 1), T([["구분", "2021년 3분기"], ["회의", "1회"]])]
     d = Document("x.pdf", "pdf", bl, [b for b in bl if isinstance(b, Table)], 1)
     res = extract(d)
-    items = res.tables["items"]
-    assert len(items) == 1 and items.loc[0, "total_budget_mkrw"] == 1000
-    assert any("no number and title" in w for w in res.warnings)
+    assert res.tables["items"].empty and res.tables["performance"].empty  # no rows under a made-up number
+    (f,) = [f for f in res.findings if f.check == "item_unidentified"]
+    assert f.severity == "error" and f.page == "1" and f.found == "제57호 『테스트』"
+    assert "its 1 figures were not read" in f.message
+    assert (res.figures_read, res.figures_unread) == (0, 1)
+
+
+def test_a_box_without_title_after_a_card_is_not_folded_into_it() -> None:
+    card2 = [TextBlock("??", 2), kv(2), TextBlock("□ 추진실적", 2), T([["구분", "2021년 3분기"], ["교육", "5회"]], 2)]
+    d = doc(*PERF_Q3, *card2)
+    res = extract(d)
+    assert list(res.tables["items"]["item_no"]) == [57]
+    assert rows(res.tables["performance"], "task") == [("회의",)]
+    assert [f.check for f in res.findings] == ["item_unidentified"]
+
+
+def test_a_second_card_with_the_same_number_is_unidentified() -> None:
+    d = doc(*PERF_Q3, TextBlock("57 『다른 사업』", 2), kv(2), TextBlock("□ 추진실적", 2),
+            T([["구분", "2021년 3분기"], ["교육", "5회"]], 2))
+    res = extract(d)
+    assert len(res.tables["items"]) == 1 and rows(res.tables["performance"], "task") == [("회의",)]
+    (f,) = res.findings
+    assert f.check == "item_unidentified" and "number 57 is that of an earlier card" in f.message
 
 
 def test_number_before_an_amount_is_not_a_title() -> None:
     bl = [TextBlock("1.5억원 증액", 1), kv()]
     d = Document("x.pdf", "pdf", bl, [kv()], 1)
-    assert extract(d, "2021Q4").tables["items"].loc[0, "item_no"] == 0
+    res = extract(d, "2021Q4")
+    assert res.tables["items"].empty
+    assert [f.found for f in res.findings if f.check == "item_unidentified"] == ["1.5억원 증액"]
+
+
+@pytest.mark.parametrize("title, no, name", [
+    ("[7] 가온천 수변 야간경관 조성", 7, "가온천 수변 야간경관 조성"),
+    ("◈ 14. 시민 안전체험관 건립", 14, "시민 안전체험관 건립"),
+    ("공약사업 22 청년 스마트팜 창업 지원", 22, "청년 스마트팜 창업 지원"),
+    ("【57】 테스트 사업", 57, "테스트 사업"), ("〔57〕 테스트", 57, "테스트"), ("<57> 테스트", 57, "테스트"),
+    ("No.57 테스트", 57, "테스트"), ("과제 57. 『테스트』", 57, "테스트"), ("■ 57) 테스트", 57, "테스트"),
+    ("５７．『테스트』", 57, "테스트"), ("㉗ 테스트", 27, "테스트"),
+])
+def test_title_pattern_number_in_any_brackets_after_a_marker_or_word(title: str, no: int, name: str) -> None:
+    items = extract(doc(*PERF_Q3, title=title)).tables["items"]
+    assert (items.loc[0, "item_no"], items.loc[0, "title"]) == (no, name)
+
+
+@pytest.mark.parametrize("title", ["57-1 테스트 사업", "제57호 테스트", "□ 1. 사업개요", "- 4 -", "2/4분기 추진상황"])
+def test_lines_that_are_not_titles(title: str) -> None:
+    res = extract(doc(*PERF_Q3, title=title))
+    assert res.tables["items"].empty and [f.check for f in res.findings] == ["item_unidentified"]
+
+
+@pytest.mark.parametrize("box", [["29", "어르신 무장애 보행환경 개선"], ["【29】", "어르신 무장애 보행환경 개선"],
+                                 ["No.29", "『어르신 무장애 보행환경』개선"]])
+def test_boxed_title_with_number_and_name_in_separate_cells(box: list[str]) -> None:
+    bl = [TextBlock("2021년 4분기 공약사업 추진상황", 1), T([box]), kv(), *PERF_Q3]
+    d = Document("x.pdf", "pdf", bl, [b for b in bl if isinstance(b, Table)], 1)
+    items = extract(d).tables["items"]
+    assert items.loc[0, "item_no"] == 29 and items.loc[0, "title"].startswith("어르신 무장애 보행환경")
 
 
 # ---- 7. the item row -------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ ALLOWED = {
     "pdf", "hwp", "hwpx", "csv", "json", "html", "xlsx", "mb", "gb", "sha256", "traceback", "python", "pipeline",
     "make", "args", "extract", "tables", "report", "diff", "file", "dir", "old", "new", "input", "output",
     "archive", "pledge", "replaced", "pages", "png", "items", "budget", "plan", "performance", "findings",
+    "collect",
 }
 PATHISH = re.compile(r"'[^']*'|\S*[/\\]\S*|\S+\.(?:pdf|hwp|hwpx|csv|txt|xlsx|html|json)\b|--?[a-z][a-z-]*", re.I)
 WORD = re.compile(r"[A-Za-z]{3,}")

@@ -107,6 +107,20 @@ def test_a_worker_over_the_memory_limit_ends_in_one_line() -> None:
     assert run_tasks([("small", _allocate, (50 * 1024 ** 2,))], 1, time_limit=60)["small"][0] == "ok"
 
 
+def test_a_worker_forked_from_a_large_program_still_has_its_room() -> None:
+    """The limit is on what reading a file adds: a parent that maps 2 GB (a test run, a Dask worker, a program
+    embedding the pipeline) must not leave its workers unable to allocate anything."""
+    import mmap
+
+    reserved = mmap.mmap(-1, 2 * GIB)  # address space only: untouched pages take no memory
+    try:
+        assert run_tasks([("mid", _allocate, (300 * 1024 ** 2,))], 1, time_limit=60)["mid"][0] == "ok"
+        res = run_tasks([("big", _allocate, (2 * GIB,))], 1, time_limit=60)["big"]
+        assert res[0] == "error" and "메모리 한도" in res[1], res
+    finally:
+        reserved.close()
+
+
 _ORPHAN_SCRIPT = r"""
 import sys, time
 sys.path.insert(0, {root!r})

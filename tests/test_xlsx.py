@@ -134,7 +134,7 @@ def test_summary_changes_and_findings_sheets_row_counts_compiled_pair(pair: dict
 def test_findings_sheet_lists_what_to_fix_with_file_page_and_korean(corpus: Path, tmp_path: Path) -> None:
     t = tables_from_truth(corpus / "bad/arith-wrong.truth.json", "arith-wrong.lo.pdf")
     t["findings"] = check(t)
-    info = t["findings"].iloc[[0]].assign(check="extraction_warning", severity="info", location="p.2",
+    info = t["findings"].iloc[[0]].assign(check="extraction_warning", severity="info", location="p.2", page=2,
                                           message="읽지 못한 칸", expected="", found="")
     t["findings"] = pd.concat([t["findings"], info], ignore_index=True)
     wb = openpyxl.load_workbook(write_xlsx(tmp_path / "a.xlsx", t, quarter="2021Q4"))

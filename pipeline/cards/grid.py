@@ -3,10 +3,12 @@
 Works on the document model only.  A printed table is turned into a grid of
 *slots* (every slot points at the printed cell covering it, so a merged cell
 is carried down and across and still counts once), its header rows are
-combined into one period per column, and the columns left of the first period
-column are label columns.  Parts of one table printed on consecutive pages are
-stitched into one grid first (repeated header dropped, a row split at the
-break joined again).  ``rows`` turns a grid into contract rows.
+combined into one period per column, and the leading columns that hold words
+are label columns.  Parts of one table printed on consecutive pages are
+stitched into one grid first — decided by geometry (the continuation's column
+boundaries lie on the table's own, whatever its header says), the repeated
+header dropped, a row cut at the break joined again.  ``rows`` turns a grid
+into contract rows.
 """
 from __future__ import annotations
 
@@ -15,11 +17,13 @@ from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from ..model import Table
-from ..vocab import FUND_WORDS, ROLE_WORDS, TOTAL_WORDS, VALUE_WORDS
-from .numbers import parse_measure
-from .periods import Period
+from ..vocab import FUND_WORDS, ROLE_WORDS, VALUE_WORDS
+from .numbers import parse_measure, parse_money, prints_nothing
+from .periods import Period, is_total
 from .periods import parse as parse_period
 from .textclean import clean, fold
+
+MAX_HEADER_ROWS = 5  # a banner row, year, half, quarter, 계획/실적 sub-heading
 
 
 @dataclass(frozen=True)
@@ -39,23 +43,88 @@ class SlotGrid:
     ncols: int
     header: int = 0
     periods: dict[int, Period] = field(default_factory=dict)
-    nlabels: int = 0  # label columns: those left of the first period or value column
+    nlabels: int = 0  # label columns: the leading columns that hold words
     roles: dict[int, str] = field(default_factory=dict)  # column → plan | result, from a 계획/실적 sub-heading
     source: dict[int, tuple] = field(default_factory=dict)  # column → key of the header cell naming its period
+    value_words: set[int] = field(default_factory=set)  # columns headed 비고, 누계, 목표 … (not periods)
 
 
-def slots_of(t: Table, part: int) -> list[list[Slot]]:
+# ----------------------------------------------------------------------------- continued tables (geometry)
+
+def column_edges(t: Table) -> Optional[list[float]]:
+    """x of each column boundary (``cols + 1`` of them) from the cells' boxes; None when a boundary is unknown."""
+    xs: list[list[float]] = [[] for _ in range(t.cols + 1)]
+    for c in t.cells:
+        if c.bbox is None:
+            return None
+        xs[c.col].append(c.bbox[0])
+        xs[min(c.col + c.colspan, t.cols)].append(c.bbox[2])
+    if any(not v for v in xs):
+        return None
+    return [sum(v) / len(v) for v in xs]
+
+
+def edge_map(a: Table, b: Table) -> Optional[list[int]]:
+    """For a table ``b`` that continues ``a``: the boundary of ``a`` at each column boundary of ``b``.
+
+    ``b`` continues ``a`` when its outer edges are ``a``'s and each of its inner boundaries lies on one of
+    ``a``'s (within 3 pt or 1 % of the width: a producer may lay out each page's part of a table anew, and
+    move a label column by 2 pt); a continuation may merge columns (a label printed once across two), never
+    add one.  Another table under the same heading (a 주관부서 footer) differs by tens of points.  None when the
+    boxes do not say so, or are missing.
+    """
+    ea, eb = column_edges(a), column_edges(b)
+    if ea is None or eb is None:
+        return None
+    tol = max(3.0, 0.01 * (ea[-1] - ea[0]))
+    out: list[int] = []
+    for x in eb:
+        k = min(range(len(ea)), key=lambda i: abs(ea[i] - x))
+        if abs(ea[k] - x) > tol or (out and k <= out[-1]):
+            return None
+        out.append(k)
+    if out[0] != 0 or out[-1] != len(ea) - 1:
+        return None
+    return out
+
+
+def continuation(a: Table, b: Table, a_index: Optional[int] = None, b_index: Optional[int] = None
+                 ) -> Optional[list[int]]:
+    """How ``b`` continues ``a`` on a later page — ``b``'s column boundaries mapped onto ``a``'s — or None.
+
+    A link the reader recorded (``Table.continues`` / ``continued_by``, indexes into Document.tables) is
+    used when present.  Otherwise geometry decides: ``b`` on the page after ``a`` with its column boundaries
+    on ``a``'s.  Tables without boxes (a hand-built document) continue when ``b`` is on a later page with as
+    many columns; tables without pages (HWP/HWPX, which do not split tables) never do.
+    """
+    if a.page is None or b.page is None or b.page <= a.page:
+        return None
+    if a_index is not None and b_index is not None and (b.continues is not None or a.continued_by is not None):
+        linked = b.continues == a_index or a.continued_by == b_index
+        if not linked:
+            return None
+        return edge_map(a, b) or (list(range(a.cols + 1)) if a.cols == b.cols else None)
+    if column_edges(a) is not None and column_edges(b) is not None:
+        return edge_map(a, b) if b.page == a.page + 1 else None
+    return list(range(a.cols + 1)) if a.cols == b.cols else None
+
+
+def slots_of(t: Table, part: int, edges: Optional[list[int]] = None) -> list[list[Slot]]:
+    """The table's slots; with ``edges`` (from ``continuation``) laid out in the columns of the table it continues."""
+    ncols = edges[-1] if edges else t.cols
     g = t.grid()
     out = []
     for r in range(t.rows):
-        row = []
+        row: list[Slot] = []
         for c in range(t.cols):
             cell = g[r][c]
             if cell is None:
-                row.append(Slot((part, r, c, "void"), "", t.page, r, c))
+                slot = Slot((part, r, c, "void"), "", t.page, r, c)
             else:
-                row.append(Slot((part, cell.row, cell.col), cell.text or "", t.page, cell.row, cell.col))
-        out.append(row)
+                slot = Slot((part, cell.row, cell.col), cell.text or "", t.page, cell.row, cell.col)
+            width = (edges[c + 1] - edges[c]) if edges else 1
+            row.extend([slot] * width)
+        out.append(row[:ncols])
     return out
 
 
@@ -67,6 +136,8 @@ def distinct(row: list[Slot]) -> list[Slot]:
             out.append(s)
     return out
 
+
+# ----------------------------------------------------------------------------- header rows and columns
 
 def period_of(text: str, above: list[str], parent: Optional[str]) -> Optional[Period]:
     p = parse_period(text)
@@ -89,24 +160,25 @@ def _is_label_text(text: str) -> bool:
 
 
 def header_rows(rows: list[list[Slot]], parent: Optional[str] = None) -> int:
-    """How many leading rows (≤ 3) are header.
+    """How many leading rows (≤ MAX_HEADER_ROWS) are header.
 
     A header row names at least one period, and its other cells are short
     non-numeric labels (an unknown word such as 비고 is simply not a period
     column).  Above it may stand rows of labels only (`연차별 추진계획` over
-    the years); below it a row of 계획/실적 sub-headings.  ``parent`` is a year
-    the section heading gives (`□ 2021년 추진실적`) for quarters printed without one.
+    the years); below it rows of halves or quarters, then a row of 계획/실적
+    sub-headings.  ``parent`` is a year the section heading gives (`□ 2021년
+    추진실적`) for quarters printed without one.
     """
     h = 0
     keys: set = set()
-    for r, row in enumerate(rows[:3]):
+    for r, row in enumerate(rows[:MAX_HEADER_ROWS]):
         above = [s.text for rr in rows[:r] for s in rr]
         new = [s for s in distinct(row) if s.key not in keys]
         if not any(fold(s.text) for s in new):
             break
         if not all(period_of(s.text, above, parent) is not None or _is_label_text(s.text) for s in new):
             break
-        if sum(fold(clean(s.text)) in FUND_WORDS and fold(clean(s.text)) not in TOTAL_WORDS for s in new) >= 2:
+        if sum(fold(clean(s.text)) in FUND_WORDS and not is_total(s.text) for s in new) >= 2:
             break  # funds across the top: a transposed table (years as rows), not a period header
         has_period = any(fold(s.text) and period_of(s.text, above, parent) is not None for s in new)
         roles = any(fold(clean(s.text)) in ROLE_WORDS for s in new)
@@ -123,7 +195,11 @@ def header_rows(rows: list[list[Slot]], parent: Optional[str] = None) -> int:
 
 def _periods(rows: list[list[Slot]], h: int, parent: Optional[str] = None
              ) -> tuple[dict[int, Period], dict[int, str], dict[int, tuple]]:
-    """Period of each header column, the 계획/실적 role under it, and the header cell that named it."""
+    """Period of each header column, the 계획/실적 role under it, and the header cell that named it.
+
+    A column's stack of header cells combines into one period however many rows it has: the leaf names the
+    half or quarter, a cell above it the year.
+    """
     out: dict[int, Period] = {}
     roles: dict[int, str] = {}
     source: dict[int, tuple] = {}
@@ -150,16 +226,71 @@ def _periods(rows: list[list[Slot]], h: int, parent: Optional[str] = None
     return out, roles, source
 
 
-def analyse(rows: list[list[Slot]], parent: Optional[str] = None) -> SlotGrid:
+def is_figure(text: str, money: bool) -> bool:
+    """A cell that holds a figure: in a money table any digit, elsewhere a number with an optional counter."""
+    t = clean(text)
+    if prints_nothing(t):
+        return False
+    return bool(re.search(r"\d", t)) if money else parse_measure(t)[0] is not None
+
+
+def _holds_values(cells: list[Slot], money: bool) -> bool:
+    """A column of values, not of labels: a label is never a dash, and rarely a figure."""
+    texts = [clean(s.text) for s in cells if clean(s.text)]
+    if not texts:
+        return False
+    if any(prints_nothing(t) for t in texts):
+        return True
+    if money:
+        figures = sum(1 for t in texts if _money(t))
+    else:
+        figures = sum(1 for t in texts if parse_measure(t)[0] is not None)
+    return figures * 2 >= len(texts)
+
+
+def _money(text: str) -> bool:
+    try:
+        return parse_money(text) is not None
+    except ValueError:
+        return False
+
+
+def _label_columns(g: SlotGrid, first_value: int, money: bool) -> int:
+    """Label columns: column 0, and each next column left of ``first_value`` whose body holds words.
+
+    A column under an unknown heading (`XQZ`, `누적액`) that holds figures or dashes is a value column, never
+    a label: taking it as one would key every row of the table by a figure.
+    """
+    n = 1
+    for c in range(1, first_value):
+        cells = distinct([row[c] for row in g.rows[g.header:] if row[c].key != row[c - 1].key])
+        if _holds_values(cells, money):
+            break
+        n = c + 1
+    return n
+
+
+def analyse(rows: list[list[Slot]], parent: Optional[str] = None, money: bool = False) -> SlotGrid:
     g = SlotGrid(rows, len(rows[0]) if rows else 0)
     g.header = header_rows(rows, parent)
     if g.header:
         g.periods, g.roles, g.source = _periods(rows, g.header, parent)
-        value_cols = set(g.periods) | {
-            c for c in range(1, g.ncols) if fold(clean(rows[g.header - 1][c].text)) in VALUE_WORDS
+        g.value_words = {
+            c for c in range(1, g.ncols) if c not in g.periods and fold(clean(rows[g.header - 1][c].text)) in VALUE_WORDS
         }  # column 0 is always a label, whatever its heading (`목표 | 2021 | 2022` lists targets)
-        g.nlabels = min(value_cols) if value_cols else 0
+        value_cols = set(g.periods) | g.value_words
+        g.nlabels = _label_columns(g, min(value_cols) if value_cols else 0, money) if value_cols else 0
     return g
+
+
+# ----------------------------------------------------------------------------- stitching
+
+@dataclass
+class Part:
+    """One printed table of a section; ``edges`` when it continues the part before it (see ``continuation``)."""
+
+    table: Table
+    edges: Optional[list[int]] = None
 
 
 def _same_header(a: list[list[Slot]], b: list[list[Slot]], h: int) -> bool:
@@ -168,36 +299,35 @@ def _same_header(a: list[list[Slot]], b: list[list[Slot]], h: int) -> bool:
     return all(fold(x.text) == fold(y.text) for ra, rb in zip(a[:h], b[:h]) for x, y in zip(ra, rb))
 
 
-def stitch(parts: list[Table], parent: Optional[str] = None) -> list[SlotGrid]:
-    """Parts of one printed table → grids; a part on a later page with the same columns continues it."""
+def stitch(parts: list[Part], parent: Optional[str] = None, money: bool = False) -> list[SlotGrid]:
+    """Parts of one section → grids; a part that continues the one before it joins its grid.
+
+    A continuation repeats the header or not; a part that continues by geometry but prints a header of its
+    own that differs is a new table after all.
+    """
     grids: list[SlotGrid] = []
-    prev_table: Optional[Table] = None
-    for i, t in enumerate(parts):
-        rows = slots_of(t, i)
+    edges_to_grid: Optional[list[int]] = None  # the previous part's boundaries in its grid's columns
+    for i, part in enumerate(parts):
+        edges = part.edges
+        cont = bool(grids) and edges is not None and grids[-1].header > 0
+        if cont and edges_to_grid is not None and edges is not None:
+            edges = [edges_to_grid[k] for k in edges]
+        rows = slots_of(part.table, i, edges if cont else None)
         if not rows:
             continue
-        cont = (
-            grids
-            and prev_table is not None
-            and t.page is not None
-            and prev_table.page is not None
-            and t.page > prev_table.page
-            and t.cols == grids[-1].ncols
-            and grids[-1].header
-        )
         if cont:
             g = grids[-1]
             if _same_header(g.rows, rows, g.header):
                 rows = rows[g.header:]
             elif header_rows(rows, parent):
                 cont = False
+                rows = slots_of(part.table, i)
         if not cont:
-            grids.append(analyse(rows, parent))
-            prev_table = t
+            grids.append(analyse(rows, parent, money))
+            edges_to_grid = list(range(part.table.cols + 1))
             continue
-        g = grids[-1]
-        _append_continuation(g, rows)
-        prev_table = t
+        _append_continuation(grids[-1], rows)
+        edges_to_grid = edges
     return grids
 
 
@@ -215,11 +345,13 @@ def _append_continuation(g: SlotGrid, rows: list[list[Slot]]) -> None:
         task_empty = L and not clean(row[L - 1].text)
         if k == 0 and task_empty and len(g.rows) > g.header:
             last = g.rows[-1]
+            joined: set = set()
             for c in range(g.ncols):
                 new = row[c]
-                if not clean(new.text):
-                    continue
                 base = last[c]
+                if not clean(new.text) or new.key in joined or base.key in joined:
+                    continue
+                joined.update((new.key, base.key))
                 text = (base.text + "\n" + new.text) if clean(base.text) else new.text
                 merged = replace(base, text=text)
                 _rekey(g.rows, {base.key, new.key}, merged)

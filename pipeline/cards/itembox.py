@@ -11,18 +11,18 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from ..model import Table, TextBlock
-from ..vocab import BOX_FUND_WORDS, FUND_WORDS
+from ..vocab import BOX_FIELDS, BOX_FUND_WORDS, FUND_WORDS, SECURED_FIELDS
 from .numbers import MONEY_UNIT_RE, amount_with_unit, money_scale, parse_money
 from .segment import ItemSpan, source_pages
 from .textclean import clean, fold
 
-# A fund and its amount in a 총사업비 box.  The fund word stands alone (`시·구비` names two funds, so it is
-# not 구비), and a share (`국비 50%`) is not an amount.
-_FUND_AMOUNT = re.compile(
-    r"(?<![\uac00-\ud7a3·])(" + "|".join(BOX_FUND_WORDS) + r")\s*[:：]?\s*"
-    r"([△▲-]?\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?!\d|[.,]\d)(?!\s*[%％])\s*("
-    + MONEY_UNIT_RE + ")?"
-)
+# A fund and its amount in a 총사업비 box: a word standing alone (`시·구비` names two funds, so it is not 구비)
+# right before an amount, and not a share (`국비 50%`).  A known fund word maps to its code; any other word
+# inside the box's brackets (민자, 기금, 특별교부세 …) is a named source, fund ``other``.
+_AMOUNT = (r"\s*[:：]?\s*([△▲-]?\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?!\d|[.,]\d)(?!\s*[%％년~∼〜])\s*("
+           + MONEY_UNIT_RE + ")?")
+_FUND_AMOUNT = re.compile(r"(?<![\uac00-\ud7a3·])(" + "|".join(BOX_FUND_WORDS) + ")" + _AMOUNT)
+_SOURCE_AMOUNT = re.compile(r"(?<![\uac00-\ud7a3·])([\uac00-\ud7a3]{2,6})" + _AMOUNT)
 # A bare amount: not a share (`50%`) and not a year of a range (`2019~2022`).
 _NUMBER = re.compile(
     r"(?<![\d.,~∼〜])[△▲-]?\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\d|[.,]\d)(?!\s*[%％년~∼〜])"
@@ -64,8 +64,27 @@ def box_amounts(text: str) -> tuple[Optional[float], dict[str, float]]:
     funds: dict[str, float] = {}
     for m in _FUND_AMOUNT.finditer(text):
         sc = money_scale(m.group(3)) if m.group(3) else default_scale
-        funds[FUND_WORDS[m.group(1)]] = parse_money(m.group(2), sc)
+        code = FUND_WORDS[m.group(1)]
+        amount = parse_money(m.group(2), sc)
+        if amount is not None and (code not in funds or code == "other"):
+            funds[code] = _plus(funds.get(code), amount)
+    for inside in re.findall(r"[(（]([^)）]*)[)）]", text):
+        for m in _SOURCE_AMOUNT.finditer(inside):
+            code = FUND_WORDS.get(m.group(1), "other")
+            if m.group(1) in BOX_FUND_WORDS or code != "other":
+                continue  # read above, or a total
+            sc = money_scale(m.group(3)) if m.group(3) else default_scale
+            amount = parse_money(m.group(2), sc)
+            if amount is not None:
+                funds["other"] = _plus(funds.get("other"), amount)
     return total, funds
+
+
+def _plus(a: Optional[float], b: float) -> float:
+    if a is None:
+        return b
+    s = Decimal(str(a)) + Decimal(str(b))
+    return int(s) if s == s.to_integral_value() else float(s)
 
 
 def _year(text: str) -> int:
@@ -98,15 +117,15 @@ def item_row(item: ItemSpan, source_file: str, fmt: str) -> dict[str, Any]:
         elif f.startswith("총사업비") and "total_budget_mkrw" not in row:
             total, funds = box_amounts(value)
             row["total_budget_mkrw"] = total
-            for fund in ("national", "city", "district", "other"):
-                row[f"total_{fund}_mkrw"] = funds.get(fund, 0)
+            for fund, col in BOX_FIELDS.items():
+                row[col] = funds.get(fund, 0)
         elif "예산확보액" in f and "secured_budget_mkrw" not in row:
             y = re.search(r"((?:19|20)\d{2})", label)
             row["secured_year"] = int(y.group(1)) if y else None
             total, funds = box_amounts(value)
             row["secured_budget_mkrw"] = total
-            row["secured_city_mkrw"] = funds.get("city", 0 if total is not None else None)
-            row["secured_district_mkrw"] = funds.get("district", 0 if total is not None else None)
+            for fund, col in SECURED_FIELDS.items():
+                row[col] = funds.get(fund, 0 if total is not None else None)
         elif f.startswith("최종목표") and "final_goal" not in row:
             row["final_goal"] = clean(value)
     texts = [b.text for b in item.blocks if isinstance(b, TextBlock)]

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Optional
 
-from ..vocab import TOTAL_WORDS
+from ..vocab import TOTAL_HEADING
 
 
 @dataclass(frozen=True)
@@ -98,9 +98,13 @@ def _parse(text: str) -> Optional[_Parsed]:
 
 
 def is_total(text: str) -> bool:
-    """A total column's heading.  누계 (cumulative to date) is not one; 소계 is, because a 소계 column heads
-    the per-unit subtotal the budget contract keeps as fund=total."""
-    return _squash(text) in TOTAL_WORDS
+    """A total column's or row's heading (계, 합 계, 총사업비, 사업비 계, 계(백만원) …; vocab.TOTAL_HEADING).
+
+    누계 (cumulative to date) is not one; 소계 is, because a 소계 column or row heads the per-unit subtotal
+    the budget contract keeps as fund=total.  An unknown heading can still be a total by arithmetic (rows).
+    """
+    s = re.sub(r"[(（][^)）]*[)）]$", "", _squash(text))
+    return bool(s) and TOTAL_HEADING.fullmatch(s) is not None
 
 
 def parse(text: str, parent: str | None = None) -> Optional[Period]:

@@ -1,52 +1,60 @@
-"""Where things are in a report: items, their contract sections, continued tables, the quarter.
+"""Where things are in a report: items and their contract sections.
 
 A compiled report holds a cover, a 목차 and many items; a single card holds
 one.  An item is anchored on its key-value box (a table naming both 추진상황
 and 총사업비), because that box is what makes a card a card: a work plan that
 merely uses the words (bad/unrelated-busan-workplan.pdf) has no such box.  The
-item's number and title are the number+title line or box just before it.
+item's number and title are the title line or box just before it (``titles``
+has the pattern).  A box with no readable title before it is a card all the
+same: it is kept apart as *unidentified* — never read under a made-up number,
+never folded into the item before it — and reported.
 """
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ..contract import Finding
 from ..model import Block, Document, Table, TextBlock
 from ..vocab import SECTION_WORDS
-from .periods import quarters_in_line
+from .grid import Part, continuation, header_rows, slots_of
+from .pagelines import HEADING_MARK, running_lines
 from .textclean import clean, fold
+from .titles import title_in_box, title_in_cells, title_in_line
 
-# A heading that starts a non-contract part (□ 향후계획, ○ 맞춤형 홍보 실적, ○ 입주기업 현황 …).  Notes
-# (`※ 실적은 누계`), continuation marks (`〈계속〉`) and running headers in brackets are not headings: a
-# table continued after them on the next page still belongs to the section above.
-_HEADING_MARK = re.compile(r"^\s*[□■◎▣◆◇○●▶▷]")
+# Notes (`※ 실적은 누계`), continuation marks (`〈계속〉`) and running headers in brackets are not headings.
 _NOTE_MARK = re.compile(r"^\s*[※<〈‹\[［]")
-# `57 『…』`, `57. …`, `57.『…』`, `57『…』`: a number, then a dot/bracket, a space or an opening quote.
-_TITLE_LINE = re.compile(r"^\s*(\d{1,3})(?:\s*[.)](?!\d)\s*|\s+|(?=[『「〔《]))(\S.*)$", re.S)
-# Lines that open a bullet or box: sentences of a card's body, never the report's own header.
-_BULLET = re.compile(r"^\s*[□■◎▣◆◇○●▶▷※∘·\-–ㅇ]")
+LOOK_BACK = 8  # blocks before a key-value box where its title may stand
 
 
 @dataclass
 class Section:
-    """One contract table of an item: its heading and the table parts printed under it."""
+    """A part of an item under one heading: a contract table (``kind``) or another part (``kind`` None)."""
 
-    kind: str  # perf | plan | budget_plan | budget_exec
+    kind: Optional[str]  # perf | plan | budget_plan | budget_exec | None
     heading: str
     notes: list[str] = field(default_factory=list)  # heading + text lines of the section (unit notes)
-    parts: list[Table] = field(default_factory=list)  # consecutive parts of one printed table
+    parts: list[Part] = field(default_factory=list)  # the printed tables of the section, continuations marked
+    open: bool = True  # its last table may still continue on the next page
 
 
 @dataclass
 class ItemSpan:
-    item_no: int
+    item_no: Optional[int]  # None: the card's item could not be identified
     title: str
     blocks: list[Block]  # from the title to just before the next item's title
     kv_tables: list[Table]
     title_page: Optional[int] = None
     next_title_page: Optional[int] = None  # page where the next item starts
+    first_line: str = ""  # the card's first line of text (named when the item is unidentified)
+    why: str = ""  # why the item is unidentified
+    running: frozenset[int] = frozenset()  # id() of running headers/footers in the document
+    table_index: dict[int, int] = field(default_factory=dict)  # id(table) → its index in Document.tables
+
+    @property
+    def identified(self) -> bool:
+        return self.item_no is not None
 
     @property
     def pages(self) -> list[int]:
@@ -61,6 +69,14 @@ class ItemSpan:
                 continue
             out.append(b.page)
         return out
+
+
+@dataclass
+class Layout:
+    """An item's contract sections, and the tables no section took (``(section it sits under, table)``)."""
+
+    sections: list[Section]
+    stray: list[tuple[Section, Table]]
 
 
 def section_kind(text: str) -> Optional[str]:
@@ -85,105 +101,178 @@ def is_kv_box(t: Table) -> bool:
     return any(x.startswith("추진상황") for x in labels) and any(x.startswith("총사업비") for x in labels)
 
 
-def title_of(text: str) -> str:
-    """Title without its 『』/「」 brackets; a closing bracket glued to a word becomes a space."""
-    t = clean(text)
-    t = re.sub(r"[『「〔《]", "", t)
-    t = re.sub(r"[』」〕》]", " ", t)
-    return re.sub(r"\s+", " ", t).strip()
-
-
-def _title_from_block(b: Block) -> Optional[tuple[int, str]]:
-    if isinstance(b, TextBlock):
-        m = _TITLE_LINE.match(clean(b.text))
-        if m and re.search(r"[\uac00-\ud7a3]", m.group(2)):
-            return int(m.group(1)), title_of(m.group(2))
+def _title_in_kv(t: Table) -> Optional[tuple[int, str]]:
+    """Forms that put the number and title in the first row of the key-value box."""
+    first = [c for c in t.cells if c.row == 0]
+    if any("추진상황" in fold(c.text) for c in first):
         return None
-    # A title box: a small table whose first cell is the number and the next the title.
-    cells = sorted(b.cells, key=lambda c: (c.row, c.col))
-    texts = [clean(c.text) for c in cells if clean(c.text)]
-    if 1 <= b.rows <= 2 and len(texts) >= 2 and re.fullmatch(r"\d{1,3}", texts[0]):
-        return int(texts[0]), title_of(" ".join(texts[1:]))
-    if len(texts) == 1:
-        m = _TITLE_LINE.match(texts[0])
-        if m:
-            return int(m.group(1)), title_of(m.group(2))
-    return None
+    return title_in_cells(first)
 
 
-def find_items(doc: Document, warnings: Optional[list[str]] = None) -> list[ItemSpan]:
+def _title_before(blocks: list[Block], i: int, lo: int, running: frozenset[int]
+                  ) -> tuple[Optional[tuple[int, int, str]], Optional[int]]:
+    """The title of the key-value box ``blocks[i]`` as (block index, number, name), looking back nearest
+    first no further than ``lo`` and never past another table; else None and the index of the line where an
+    unreadable title would stand (the nearest line of text on the box's page)."""
+    kv = blocks[i]
+    assert isinstance(kv, Table)
+    t = _title_in_kv(kv)
+    if t:
+        return (i, *t), None
+    candidate: Optional[int] = None
+    for j in range(i - 1, max(lo, i - LOOK_BACK) - 1, -1):
+        b = blocks[j]
+        if isinstance(b, Table):
+            t = title_in_box(b)
+            if t:
+                return (j, *t), None
+            break
+        if id(b) in running:
+            continue
+        t = title_in_line(b.text)
+        if t:
+            return (j, *t), None
+        same_page = b.page == kv.page if kv.page is not None else j == i - 1
+        if candidate is None and same_page:
+            candidate = j
+    return None, candidate
+
+
+def find_items(doc: Document) -> list[ItemSpan]:
     """Items in reading order, each with the blocks from its title up to the next title.
 
-    A key-value box with no number+title line before it still makes an item
-    (number 0, empty title) when it opens the document; later in a report such
-    a box is taken as part of the item above.  Either way a warning says so,
-    because a dropped card would otherwise vanish without a trace.
+    A key-value box with no readable title before it (or with the number of an earlier card) starts an
+    *unidentified* span: its rows are not read, and the normaliser reports it (``unidentified``).
     """
     blocks = doc.blocks
-    anchors: list[tuple[int, int, str, int]] = []  # (title block idx, item_no, title, kv idx)
+    running = running_lines(doc)
+    anchors: list[tuple[int, Optional[int], str, int, str]] = []  # (start, number, title, kv index, why)
+    seen: set[int] = set()
     for i, b in enumerate(blocks):
         if not (isinstance(b, Table) and is_kv_box(b)):
             continue
-        if anchors and anchors[-1][3] >= i:
-            continue
-        found = None
         lo = anchors[-1][3] + 1 if anchors else 0
-        for j in range(i, max(lo, i - 6) - 1, -1):
-            t = _title_from_block(blocks[j]) if j != i else _title_in_kv(b)
-            if t:
-                found = (j, *t)
-                break
-        if found is None:
-            if warnings is not None:
-                where = f" on page {b.page}" if b.page is not None else ""
-                if anchors:
-                    warnings.append(f"a 추진상황/총사업비 box{where} has no number and title before it: "
-                                    f"read as part of item {anchors[-1][1]}")
-                else:
-                    warnings.append(f"a 추진상황/총사업비 box{where} has no number and title before it: "
-                                    "read as item 0 without a title")
-            if anchors:
-                continue
-            found = (i, 0, "")
-        anchors.append((found[0], found[1], found[2], i))
+        found, candidate = _title_before(blocks, i, lo, running)
+        if found is not None and found[1] in seen:
+            anchors.append((found[0], None, "", i, f"its number {found[1]} is that of an earlier card"))
+        elif found is not None:
+            seen.add(found[1])
+            anchors.append((found[0], found[1], found[2], i, ""))
+        else:
+            anchors.append((candidate if candidate is not None else i, None, "", i, "no item number and title "
+                            "were found before its 추진상황/총사업비 box"))
+    index = {id(t): k for k, t in enumerate(doc.tables)}
     items = []
-    for k, (start, no, title, _) in enumerate(anchors):
+    for k, (start, no, title, _, why) in enumerate(anchors):
         end = anchors[k + 1][0] if k + 1 < len(anchors) else len(blocks)
         span = blocks[start:end]
         kvs = [b for b in span if isinstance(b, Table) and is_kv_box(b)]
         nxt = blocks[anchors[k + 1][0]].page if k + 1 < len(anchors) else None
-        items.append(ItemSpan(no, title, span, kvs, blocks[start].page, nxt))
-    return items
+        first = next((re.sub(r"\s+", " ", b.text).strip() for b in span
+                      if isinstance(b, TextBlock) and id(b) not in running and b.text.strip()), "")
+        if not first and kvs:
+            first = " | ".join(clean(c.text) for c in sorted(kvs[0].cells, key=lambda c: (c.row, c.col))
+                               if c.row == 0 and clean(c.text))
+        items.append(ItemSpan(no, title, span, kvs, blocks[start].page, nxt, first, why, running, index))
+    return [part for it in items for part in _split_merged(it)]
 
 
-def _title_in_kv(t: Table) -> Optional[tuple[int, str]]:
-    """Forms that put the number and title in the first row of the key-value box."""
-    first = sorted((c for c in t.cells if c.row == 0), key=lambda c: c.col)
-    texts = [clean(c.text) for c in first if clean(c.text)]
-    if len(texts) >= 2 and re.fullmatch(r"\d{1,3}", texts[0]) and "추진상황" not in fold(texts[1]):
-        return int(texts[0]), title_of(" ".join(texts[1:]))
-    return None
+def _split_merged(item: ItemSpan) -> list[ItemSpan]:
+    """An item whose contract sections start over (투자계획 again after 추진실적) holds a second card whose box
+    was not read: the second card is cut off as unidentified, so its rows are never filed under this item."""
+    seen: list[str] = []
+    for k, b in enumerate(item.blocks):
+        if not isinstance(b, TextBlock) or id(b) in item.running:
+            continue
+        kind = section_kind(b.text) if HEADING_MARK.match(b.text) or len(fold(b.text)) <= 30 else None
+        if not kind:
+            continue
+        if kind in seen and seen[-1] != kind:
+            cut = k
+            for j in range(k - 1, 0, -1):  # the second card's title line, if it is there to see
+                bj = item.blocks[j]
+                if isinstance(bj, Table):
+                    break
+                if id(bj) not in item.running and title_in_line(bj.text):
+                    cut = j
+                    break
+            head, tail = item.blocks[:cut], item.blocks[cut:]
+            tail_page = tail[0].page
+            first = next((re.sub(r"\s+", " ", x.text).strip() for x in tail
+                          if isinstance(x, TextBlock) and id(x) not in item.running), "")
+            rest = ItemSpan(None, "", tail, [], tail_page, item.next_title_page, first,
+                            f"its sections follow those of item {item.item_no} without a 추진상황/총사업비 box of "
+                            "their own", item.running, item.table_index)
+            kept = ItemSpan(item.item_no, item.title, head, item.kv_tables, item.title_page, tail_page,
+                            item.first_line, item.why, item.running, item.table_index)
+            return [kept, *_split_merged(rest)]
+        seen.append(kind)
+    return [item]
 
 
-def sections(item: ItemSpan) -> list[Section]:
-    """The item's contract sections in order; tables under other headings are left out."""
+def unidentified(item: ItemSpan, figures: int, box: str = "") -> Finding:
+    """The ``error`` finding of a card whose item could not be identified: its pages, first line, how many
+    figures of its tables were therefore not read, and what its 총사업비 box says (``box``), so that the office
+    can tell which card it is."""
+    pages = source_pages(item) or None
+    where = f"pages {pages}" if pages and "-" in pages else (f"page {pages}" if pages else "a card")
+    said = f"; {box}" if box else ""
+    return Finding("item_unidentified", "error",
+                   f"{where}: a card whose item could not be identified ({item.why}); its {figures} figures were "
+                   f"not read — first line: {item.first_line!r}{said}", None, pages, where, "", item.first_line)
+
+
+def _has_periods(t: Table) -> bool:
+    return header_rows(slots_of(t, 0)) > 0
+
+
+def sections(item: ItemSpan) -> Layout:
+    """The item's contract sections in order, and the tables left over.
+
+    A section takes the first table under its heading, each table that continues the one before it on the
+    next page (``grid.continuation``), and any further table with period columns of its own.  Anything else
+    under a contract heading (the 주관부서 footer, a note table) is left over, and so is a table with period
+    columns under no contract heading, unless that heading is a known non-contract one (홍보, 향후계획):
+    ``rows`` reports the figures of what is left over.  Running headers never open or close a section.
+    """
     out: list[Section] = []
+    stray: list[tuple[Section, Table]] = []
     cur: Optional[Section] = None
     for b in item.blocks:
         if isinstance(b, TextBlock):
-            heading_like = _HEADING_MARK.match(b.text) or (len(fold(b.text)) <= 30 and not _NOTE_MARK.match(b.text))
+            if id(b) in item.running:
+                continue
+            marked = HEADING_MARK.match(b.text)
+            heading_like = marked or (len(fold(b.text)) <= 30 and not _NOTE_MARK.match(b.text))
             kind = section_kind(b.text) if heading_like else None
-            if kind:
+            if kind or marked:
                 cur = Section(kind, _heading_name(b.text), [b.text])
                 out.append(cur)
-            elif _HEADING_MARK.match(b.text):
-                cur = None
             elif cur is not None:
                 cur.notes.append(b.text)
             continue
-        if cur is not None and not is_kv_box(b):
-            cur.parts.append(b)
-    return [s for s in out if s.parts]
+        if is_kv_box(b) or title_in_box(b):
+            continue
+        if cur is None or cur.kind is None:
+            f = fold(cur.heading) if cur else ""
+            if not ("홍보" in f or "향후" in f) and _has_periods(b):
+                stray.append((cur or Section(None, ""), b))
+            continue
+        if not cur.parts:
+            cur.parts.append(Part(b))
+            continue
+        prev = cur.parts[-1].table
+        edges = continuation(prev, b, item.table_index.get(id(prev)), item.table_index.get(id(b))) if cur.open \
+            else None
+        if edges is not None:
+            cur.parts.append(Part(b, edges))
+        elif _has_periods(b):
+            cur.parts.append(Part(b))
+            cur.open = True
+        else:
+            stray.append((cur, b))
+            cur.open = False
+    return Layout([s for s in out if s.kind and s.parts], stray)
 
 
 def _heading_name(text: str) -> str:
@@ -193,95 +282,6 @@ def _heading_name(text: str) -> str:
     return t.strip()
 
 
-def _report_lines(doc: Document) -> list[tuple[int, Optional[int], str]]:
-    """(block index, page, quarter) of each line about the report itself: a cover or running header.
-
-    A bulleted sentence (`○ 2022년 1분기 추진상황 점검`) is a plan, not the report's own statement.
-    """
-    out = []
-    for i, b in enumerate(doc.blocks):
-        if not isinstance(b, TextBlock) or _BULLET.match(b.text):
-            continue
-        t = re.sub(r"\s+", " ", b.text).strip()
-        qs = quarters_in_line(t)
-        if not qs:
-            continue
-        bare = re.sub(r"^[(（\[［]|[)）\]］]$", "", t)
-        if quarters_in_line(bare) and len(fold(bare)) <= 16 or any(w in fold(t) for w in ("공약", "추진상황")):
-            out.append((i, b.page, qs[0]))
-    return out
-
-
-def report_quarter_in_text(doc: Document) -> Optional[str]:
-    """`2023Q2` from the cover or running header (`2023년 2분기 공약사업 추진상황`).
-
-    The first such line before the first card (the cover) or on the first page
-    wins; a running header repeated on several pages comes next; a count of
-    mentions only breaks a tie, because plan sentences can name a later quarter.
-    """
-    lines = _report_lines(doc)
-    if not lines:
-        return None
-    first_kv = next((i for i, b in enumerate(doc.blocks) if isinstance(b, Table) and is_kv_box(b)),
-                    len(doc.blocks))
-    first_page = min((b.page for b in doc.blocks if b.page is not None), default=None)
-    for i, page, q in lines:
-        if i < first_kv or (page is not None and page == first_page):
-            return q
-    pages: dict[str, set] = {}
-    for _, page, q in lines:
-        pages.setdefault(q, set()).add(page)
-    seen = Counter(q for _, _, q in lines)
-    return max(seen, key=lambda q: (len(pages[q]), seen[q]))
-
-
-# A local government's name: 한빛구, 광진구, 수원시, 양평군, 경기도 (and 구청/시청/군청/도청).
-_BODY = re.compile(r"^([가-힣]{1,8}(?:특별자치시|특별자치도|광역시|특별시|시|군|구|도))(?:청)?$")
-
-
-def _cover_body(text: str) -> Optional[str]:
-    """A cover line that is only the government's name: letter-spaced (`한 빛 구`) or `…구청`."""
-    t = re.sub(r"\s+", " ", text).strip()
-    squeezed = t.replace(" ", "")
-    m = _BODY.match(squeezed)
-    if not m or len(t) > 20:
-        return None
-    toks = t.split(" ")
-    spaced = len(toks) >= 2 and all(len(x) == 1 for x in toks)
-    if spaced or re.search(r"(?:구|시|군|도)청$", squeezed):
-        return m.group(1)
-    return None
-
-
-def reporting_body(doc: Document) -> Optional[str]:
-    """The government that reported, when the document says so: the first word of a running header about the
-    report (`한빛구 민선8기 공약사업 추진상황 …`) or a cover line that is only the name (`한 빛 구`, `수원시청`).
-
-    A cover line counts only on page 1 or before the first card, never inside a card, where short lines
-    ending in 구/시/도 are ordinary words (`추진 속도`, `연구`).
-    """
-    items = find_items(doc)
-    inside: set[int] = set()
-    for it in items:
-        inside.update(id(b) for b in it.blocks)
-    first = min((id_index for id_index, b in enumerate(doc.blocks) if id(b) in inside), default=len(doc.blocks))
-    first_page = min((b.page for b in doc.blocks if b.page is not None), default=None)
-    for i, b in enumerate(doc.blocks):
-        if not isinstance(b, TextBlock):
-            continue
-        t = re.sub(r"\s+", " ", b.text).strip()
-        if "공약" in t and "추진상황" in t or re.search(r"공약\s*사업", t):
-            m = _BODY.match(t.split(" ")[0])
-            if m:
-                return m.group(1)
-        on_cover = i < first or (b.page is not None and b.page == first_page and id(b) not in inside)
-        if on_cover:
-            body = _cover_body(t)
-            if body:
-                return body
-    return None
-
-
 def source_pages(item: ItemSpan) -> str:
     """`a-b` from the title's page to the item's last page, `a` when one page, "" without pages."""
     pages = item.pages
@@ -289,45 +289,3 @@ def source_pages(item: ItemSpan) -> str:
         return ""
     a, b = item.title_page, max(pages)
     return str(a) if a == b else f"{a}-{b}"
-
-
-def table_of_contents(doc: Document) -> dict[int, Optional[int]]:
-    """{item_no: page} from a 목차 table (columns 번호 and 쪽/페이지), empty when there is none.
-
-    Used only to cross-check the items found, never to invent one.
-    """
-    for t in doc.tables:
-        g = t.grid()
-        if not t.rows:
-            continue
-        head = [fold(c.text) if c else "" for c in g[0]]
-        if "번호" not in head or not any("공약" in h or "사업명" in h for h in head):
-            continue
-        no_col = head.index("번호")
-        page_col = next((i for i, h in enumerate(head) if h in ("쪽", "페이지", "면")), None)
-        out: dict[int, Optional[int]] = {}
-        for r in range(1, t.rows):
-            no = clean(g[r][no_col].text) if g[r][no_col] else ""
-            if not re.fullmatch(r"\d{1,3}", no):
-                continue
-            page = clean(g[r][page_col].text) if page_col is not None and g[r][page_col] else ""
-            out[int(no)] = int(page) if re.fullmatch(r"\d{1,4}", page) else None
-        if out:
-            return out
-    return {}
-
-
-def cross_check(doc: Document, items: list[ItemSpan]) -> list[str]:
-    """Warnings where the 목차 and the items found disagree (a missed or misplaced item)."""
-    toc = table_of_contents(doc)
-    found = {i.item_no: i for i in items}
-    out = []
-    for no, page in toc.items():
-        if no not in found:
-            out.append(f"목차 lists item {no} but no card for it was found")
-        elif page is not None and found[no].title_page is not None and found[no].title_page != page:
-            out.append(f"목차 puts item {no} on page {page}, its card starts on page {found[no].title_page}")
-    for no in found:
-        if toc and no not in toc:
-            out.append(f"item {no} is not in the 목차")
-    return out

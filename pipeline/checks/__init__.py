@@ -22,10 +22,12 @@ fractions of 백만원.
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 import pandas as pd
 
-from ..contract import FINDINGS, item_key
+from ..contract import FINDINGS, Finding, item_key
+from ..vocab import FUND_LABELS, FUND_PARTS
 from .findings import Findings, text
 from .matrix import matrices
 from .rules import (
@@ -40,7 +42,7 @@ from .rules import (
 
 # The `check` codes of findings.csv and what each means to a reader of the report.
 CHECK_NAMES = {
-    "total_budget_sum": "총사업비 = 국비 + 시비 + 구비 + 기타",
+    "total_budget_sum": "총사업비 = " + " + ".join(FUND_LABELS[f] for f in FUND_PARTS),
     "box_fund_vs_plan": "총사업비(재원별) = 연차별 투자수요 계",
     "total_column": "계 열 = 연도별 합계",
     "total_row": "계·소계 행 = 재원별·단위사업별 합계",
@@ -48,6 +50,22 @@ CHECK_NAMES = {
     "executed_over_plan": "집행액 ≤ 투자수요",
     "period_outside_term": "사업기간 밖의 연도",
 }
+# What the normaliser could not read or place (pipeline.cards), in the same words: every figure is in a row or
+# named by one of these.  (unread_cell, item_unidentified and extraction_warning are named by the outputs.)
+READING_CHECK_NAMES = {
+    "unread_column": "읽지 못한 열",
+    "unread_row": "읽지 못한 행",
+    "unread_table": "읽지 못한 표",
+    "not_an_amount": "금액이 아닌 칸",
+    "duplicate_key": "같은 항목이 두 번 인쇄됨",
+    "other_funds_summed": "기타 재원 합산",
+    "total_by_arithmetic": "합계로 판단한 열 (제목 대신 계산)",
+    "toc_item_missing": "목차에 있으나 카드 없음",
+    "toc_item_unlisted": "목차에 없는 사업",
+    "toc_page_mismatch": "목차의 쪽 번호와 다름",
+    "report_quarter_unreadable": "보고분기 표기를 읽지 못함",
+}
+CHECK_NAMES.update(READING_CHECK_NAMES)
 
 
 def check(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -56,18 +74,20 @@ def check(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     budget = tables.get("budget")
     grids = matrices(budget) if budget is not None else {}
     quarter_of: dict[str, str] = {}
+    source_of: dict[str, str] = {}
     item_rows: dict[str, dict] = {}
     if items is not None and len(items):
         for r in items.to_dict("records"):
             k = item_key(r.get("item_no"))
             item_rows.setdefault(k, r)
             quarter_of.setdefault(k, text(r.get("report_quarter")))
+            source_of.setdefault(k, text(r.get("source_file")))
     for name in ("budget", "plan", "performance"):
         df = tables.get(name)
         if df is not None and len(df) and {"report_quarter", "item_no"} <= set(df.columns):
             for k, q in zip(df["item_no"].map(item_key), df["report_quarter"].map(text)):
                 quarter_of.setdefault(k, q)
-    out = Findings(quarter_of)
+    out = Findings(quarter_of, source_of)
     by_item = rows_by_item(tables)
     all_items = list(item_rows) + [k for (k, _) in grids if k not in item_rows]
     seen: set[str] = set()
@@ -93,16 +113,38 @@ def check(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 WARNING_CHECK = "extraction_warning"
+# A finding of this severity is printed on the console one by one; the others (info) by their count.
+LOUD = ("error", "warning")
 
 
-def warning_findings(tables: dict[str, pd.DataFrame], warnings: list[str]) -> pd.DataFrame:
-    """What the reader or normaliser could not read cleanly (a cell that is not an amount, a 목차 line with no
-    card…) as ``info`` findings, so it reaches the officer instead of vanishing with the worker."""
+def _page_in(message: str) -> Optional[int]:
+    m = re.search(r"\bpage (\d+)", message)
+    return int(m.group(1)) if m else None
+
+
+def findings_frame(tables: dict[str, pd.DataFrame], findings: list[Finding], reader_warnings: list[str],
+                   source_file: str) -> pd.DataFrame:
+    """The normaliser's findings and the reader's warnings as findings.csv rows of one file, once each.
+
+    A reader warning (`table 3 declares 65535 × 65535 but its cells fill 11 × 9`) is a ``warning`` finding
+    ``extraction_warning``: the reader knows no item and cannot tell how much it matters, so it is shown, not
+    counted; the normaliser's findings carry their own item and severity.
+    """
     items = tables.get("items")
     rq = str(items["report_quarter"].iloc[0]) if items is not None and len(items) else ""
-    rows = []
-    for w in dict.fromkeys(warnings):  # once each, in order
-        m = re.match(r"item (\d+): ", w)
-        rows.append({"report_quarter": rq, "item_no": int(m.group(1)) if m else None, "check": WARNING_CHECK,
-                     "severity": "info", "location": "", "expected": "", "found": "", "message": w})
+    if not rq:
+        for name in ("budget", "plan", "performance"):
+            df = tables.get(name)
+            if df is not None and len(df):
+                rq = str(df["report_quarter"].iloc[0])
+                break
+    rows: list[dict] = []
+    seen: set[tuple] = set()
+    every = [Finding(WARNING_CHECK, "warning", w, None, _page_in(w)) for w in reader_warnings] + list(findings)
+    for f in every:
+        row = f.row(rq, source_file)
+        key = tuple(str(row[c]) for c in FINDINGS)
+        if key not in seen:
+            seen.add(key)
+            rows.append(row)
     return pd.DataFrame(rows, columns=FINDINGS)

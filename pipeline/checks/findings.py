@@ -80,7 +80,13 @@ def _page_of(row: Optional[dict]) -> str:
     return ""
 
 
-def location(table: str, row: Optional[dict] = None, row_text: str = "", col_text: str = "") -> str:
+class Location(str):
+    """A finding's place as printed (`연차별 투자수요, 행 「계」, 열 「2020년」, p.2`), and its page apart."""
+
+    page: str = ""
+
+
+def location(table: str, row: Optional[dict] = None, row_text: str = "", col_text: str = "") -> Location:
     """`연차별 투자수요 (표 3), 행 「계」, 열 「2020년」, p.2` — as much as is known."""
     head = table
     src_table = item_key(row.get("src_table")) if row else ""
@@ -94,22 +100,28 @@ def location(table: str, row: Optional[dict] = None, row_text: str = "", col_tex
     page = _page_of(row)
     if page:
         parts.append(f"p.{page}")
-    return ", ".join(parts)
+    loc = Location(", ".join(parts))
+    loc.page = page
+    return loc
 
 
 @dataclass
 class Findings:
     quarter_of: dict[str, str]
+    source_of: dict[str, str] = field(default_factory=dict)  # item → the file its items.csv row came from
     rows: list[dict] = field(default_factory=list)
 
     def add(self, item: str, check: str, loc: str, expected: object, found: object, message: str,
             severity: str = SEVERITY) -> None:
+        page = getattr(loc, "page", "")
         self.rows.append({
             "report_quarter": self.quarter_of.get(item, ""),
             "item_no": int(item) if item.isdigit() else item,
             "check": check,
             "severity": severity,
-            "location": loc,
+            "source_file": self.source_of.get(item, ""),
+            "page": int(page) if page.isdigit() else page,
+            "location": str(loc),
             "expected": expected,
             "found": found,
             "message": message,

@@ -100,7 +100,8 @@ def check_total_rows(item: str, g: BudgetMatrix, out: Findings) -> None:
 
 
 def check_box(item: str, row: dict, plan: Optional[BudgetMatrix], out: Findings) -> None:
-    """총사업비 = 국비 + 시비 + 구비 + 기타, and each of them = the 투자수요 table's 계 for that fund."""
+    """총사업비 = the sum of its funds (국비, 도비, 시비, 구비, 군비, 기타), and each of them = the 투자수요
+    table's 계 for that fund."""
     total = num(row.get("total_budget_mkrw"))
     funds = {f: num(row.get(c)) for f, c in BOX_FIELDS.items()}
     loc = location("총사업비", row)
@@ -108,7 +109,8 @@ def check_box(item: str, row: dict, plan: Optional[BudgetMatrix], out: Findings)
         vals = {f: (v or 0.0) for f, v in funds.items()}
         s = sum(vals.values())
         if not same(total, s):
-            listing = " + ".join(f"{FUND_LABELS[f]} {fmt(vals[f])}" for f in FUND_PARTS)
+            named = [f for f in FUND_PARTS if vals[f]] or ["national"]
+            listing = " + ".join(f"{FUND_LABELS[f]} {fmt(vals[f])}" for f in named)
             out.add(item, "total_budget_sum", loc, plain(s), plain(total),
                     f"총사업비 {fmt(total)}백만원이 재원별 합계 {fmt(s)}백만원({listing})과 다릅니다 "
                     f"(차이 {fmt(abs(total - s))})")

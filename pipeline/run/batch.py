@@ -58,13 +58,36 @@ class FileResult:
         return f"{self.path}: {self.message}"
 
     def warnings(self) -> list[str]:
-        """What was read but not cleanly (the ``extraction_warning`` findings), for the user's screen."""
-        from ..checks import WARNING_CHECK
+        """The loud findings (errors, warnings) of the file as `경고: message`, for the user's screen."""
+        from ..checks import LOUD
+        from ..vocab import SEVERITY_LABELS
 
         f = self.tables.get("findings") if self.tables else None
         if f is None or not len(f):
             return []
-        return [str(m) for m in f.loc[f["check"] == WARNING_CHECK, "message"]]
+        loud = f[f["severity"].isin(LOUD)]
+        return [f"{SEVERITY_LABELS.get(sev, sev)}: {msg}" for sev, msg in zip(loud["severity"], loud["message"])]
+
+    def summary(self) -> str:
+        """`수치 1,240개 읽음, 6개 못 읽음; 참고 2건 — findings.csv 참고`: the figures of the contract tables read and
+        not read (each one not read is named in findings.csv), and the info findings by their count."""
+        fig = self.figures()
+        n_info = self.info_count()
+        parts = [f"수치 {fig[0]:,}개 읽음, {fig[1]:,}개 못 읽음"] if fig is not None else []
+        parts += [f"참고 {n_info}건"] if n_info else []
+        see = " — findings.csv 참고" if n_info or (fig is not None and fig[1]) else ""
+        return "; ".join(parts) + see if parts else ""
+
+    def info_count(self) -> int:
+        f = self.tables.get("findings") if self.tables else None
+        return int((f["severity"] == "info").sum()) if f is not None and len(f) else 0
+
+    def figures(self) -> Optional[tuple[int, int]]:
+        """(figures read, figures not read) of the file's contract tables; None when not known (old cache)."""
+        f = self.tables.get("figures") if self.tables else None
+        if f is None or not len(f):
+            return None
+        return int(f["read"].iloc[0]), int(f["not_read"].iloc[0])
 
 
 # ----------------------------------------------------------------------------- one file, in a worker
@@ -105,12 +128,13 @@ def join_parts(path: Path, parts: list[Document]) -> Document:
 def normalise_document(doc: Document, quarter: Optional[str]) -> dict[str, pd.DataFrame]:
     """Document → contract tables plus findings; the one format-blind path after the readers."""
     from ..cards import extract
-    from ..checks import check, warning_findings
+    from ..checks import check, findings_frame
 
     result = extract(doc, quarter)
     tables = result.tables
-    warnings = doc.warnings + result.warnings
-    tables["findings"] = pd.concat([check(tables), warning_findings(tables, warnings)], ignore_index=True)
+    parts = [f for f in (check(tables), findings_frame(tables, result.findings, doc.warnings, doc.source)) if len(f)]
+    tables["findings"] = pd.concat(parts, ignore_index=True) if parts else findings_frame(tables, [], [], doc.source)
+    tables["figures"] = pd.DataFrame([{"read": result.figures_read, "not_read": result.figures_unread}])
     return tables
 
 
@@ -281,8 +305,10 @@ def _join_and_normalise(path: Path, parts: list[Document], quarter: Optional[str
 
 
 def print_outcomes(results: list[FileResult], debug: bool = False) -> int:
-    """One stderr line per failed file (traceback only under --debug), each warning of the files read, and a
-    line for a file that changed after it was read; returns how many files failed."""
+    """One stderr line per failed file (traceback only under --debug); for each file read, each error and
+    warning finding by its message (stderr), a line for a file that changed after it was read, then one summary
+    line (stdout): the figures read and not read, and the info findings by their count; returns how many files
+    failed."""
     failed = 0
     for r in results:
         if not r.ok:
@@ -292,10 +318,15 @@ def print_outcomes(results: list[FileResult], debug: bool = False) -> int:
                 print(r.detail, file=sys.stderr, flush=True)
         else:
             for w in r.warnings():
-                print(f"{r.path}: 경고: {w}", file=sys.stderr, flush=True)
+                print(f"{r.path}: {w}", file=sys.stderr, flush=True)
         if r.changed and r.sha256:
             print(f"{r.path}: 읽은 뒤에 파일이 바뀌었습니다 — 이번 결과는 읽은 때의 내용(sha256 {r.sha256[:12]}…)입니다; "
                   "다시 실행하면 바뀐 내용을 읽습니다", file=sys.stderr, flush=True)
+        if r.ok:
+            # The file's summary line (stdout: it is not an error): figures read and not read, info by count.
+            summary = r.summary()
+            if summary:
+                print(f"{r.path}: {summary}", flush=True)
     return failed
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NoReturn, Optional, Sequence
 
 from .. import __version__
+from ..dataset import cli as collect_cli
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -169,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
                            help="보관본 폴더 (기본: output/archive)")
     d.options.add_argument("--no-pdf", action="store_true", help="diff.pdf 없이 diff.csv와 diff.html만 (기본: 셋 다)")
     d.options.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP)
+    collect_cli.add_parser(sub)
     return p
 
 
@@ -329,7 +331,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     if not hasattr(args, "debug"):
         args.debug = False
-    handlers = {"extract": cmd_extract, "tables": cmd_tables, "report": cmd_report, "diff": cmd_diff}
+    handlers = {"extract": cmd_extract, "tables": cmd_tables, "report": cmd_report, "diff": cmd_diff, "collect": collect_cli.run}
     from ..errors import OutputError
 
     try:

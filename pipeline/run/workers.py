@@ -49,9 +49,9 @@ WALL_FACTOR = 2.0
 # Kept for callers that run loose tasks (tests, `tables`): the budget of a task that belongs to no file.
 TIME_LIMIT_S = float(os.environ.get(FIXED_BUDGET_ENV) or 600)
 
-# Address-space cap of a worker.  1 GiB: the largest worker seen on real and generated reports peaks near 150 MB
-# of RSS (bench/README), a forked worker starts at ~220 MB of address space, and `--jobs` x 1 GiB must fit an
-# 8 GB office PC beside the report renderer (~1.3 GB for 150 items); default_jobs() keeps to that.
+# What one worker may add to the address space it was forked with.  1 GiB: the largest worker seen on real and
+# generated reports peaks near 150 MB of RSS (bench/README), and `--jobs` x 1 GiB must fit an 8 GB office PC
+# beside the report renderer (~1.3 GB for 150 items); default_jobs() keeps to that.
 WORKER_MEMORY_BYTES = 1024 ** 3
 # The share of the machine's memory that all workers together may take (see default_jobs).
 WORKERS_MEMORY_SHARE = 0.5
@@ -105,11 +105,28 @@ def memory_reason() -> str:
 
 # ----------------------------------------------------------------------------- inside a worker
 
+def _address_space() -> int:
+    """Bytes of address space this process maps now (0 where /proc is missing)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _limit_memory() -> None:
+    """Cap what reading one file may add to the address space the worker was forked with.
+
+    Why relative: a forked worker inherits every mapping of its parent, and a parent that has loaded more
+    libraries (a test run, a Dask worker, a program embedding the pipeline) would otherwise leave the worker no
+    room at all under a fixed cap, while a small parent would get the same file more room.  The file's own
+    growth is what the limit is about.
+    """
     try:
         import resource
 
-        resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY_BYTES, WORKER_MEMORY_BYTES))
+        cap = _address_space() + WORKER_MEMORY_BYTES
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     except (ImportError, ValueError, OSError):
         pass
 

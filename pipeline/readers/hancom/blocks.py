@@ -39,6 +39,7 @@ PUA_BULLETS.update({0xF02CE + n - 1: chr(0x2776 + n - 1) for n in range(1, 10)})
 
 _TRANSLATE = dict(PUA_BULLETS)
 _TRANSLATE.update({0x09: " ", 0xA0: " "})
+_TRANSLATE.update({c: " " for c in range(0x20) if c not in (0x0A, 0x0D)})  # other C0 controls: spaces too
 
 
 def clean(text: str) -> str:
