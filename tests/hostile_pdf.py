@@ -8,6 +8,9 @@ syntax, so a page dictionary can be read, changed and written again.
 
 The probe functions at the bottom each return the bytes of one input; tests/test_pdf_hostile.py writes them
 to a temporary folder and runs the reader and the command line on them.
+
+Longer than the usual 400 lines because it holds one builder per probe of issue 17 beside the two writers
+(whole file, incremental update) they share; split, each half would need the other's writers.
 """
 from __future__ import annotations
 
