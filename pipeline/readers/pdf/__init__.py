@@ -44,12 +44,16 @@ class PdfBackend(Backend):
         return read_pdf(path, pages=range(pages[0], pages[1] + 1), require_text=False)
 
     def join(self, path: Path, parts: Sequence[Document]) -> Document:
+        from ...model import SlotBudget
+        from . import limits
         from .continuation import link_continuations
         from .reader import MSG_NO_TEXT
 
         doc = super().join(path, parts)
         if not doc.has_text():
             raise InputError(MSG_NO_TEXT)
+        # Each page range had a budget of its own: the document's is counted here, in the same order as a whole read.
+        limits.take_slots(SlotBudget(limits.DEFAULT_LIMITS.document_slots), doc.tables)
         link_continuations(doc)  # the links across the parts' boundaries too: split reads equal whole reads
         return doc
 

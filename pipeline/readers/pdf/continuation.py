@@ -42,16 +42,31 @@ def columns_line_up(a: Table, b: Table, tol: float) -> bool:
     return len(ca) >= 2 and len(ca) == len(cb) and all(abs(x - y) <= tol for x, y in zip(ca, cb))
 
 
-def _furniture(block: TextBlock, other: list[TextBlock], tol: float) -> bool:
-    """A running header/footer: the same text (digits aside) at the same place on the other page."""
+# More lines than this between the two parts are body text, not running headers and footers (a page has a
+# handful); the bound also keeps a page of thousands of identical lines from being compared pair by pair.
+MAX_FURNITURE_LINES = 50
+
+
+def _key(block: TextBlock) -> str:
+    return _DIGITS.sub("#", "".join(block.text.split()))
+
+
+def _by_key(blocks: list[TextBlock]) -> dict[str, list[TextBlock]]:
+    out: dict[str, list[TextBlock]] = {}
+    for b in blocks:
+        if b.bbox is not None:
+            out.setdefault(_key(b), []).append(b)
+    return out
+
+
+def _furniture(block: TextBlock, other: dict[str, list[TextBlock]], tol: float) -> bool:
+    """A running header/footer: the same text (digits aside) at the same place on the other page
+    (``other``: that page's lines by their text with digits aside)."""
     if block.bbox is None:
         return False
-    key = _DIGITS.sub("#", "".join(block.text.split()))
     x0, top, x1, _ = block.bbox
-    for o in other:
-        if o.bbox is None or abs(o.bbox[1] - top) > tol:
-            continue
-        if _DIGITS.sub("#", "".join(o.text.split())) != key:
+    for o in other.get(_key(block), ()):
+        if abs(o.bbox[1] - top) > tol:
             continue
         ox0, _, ox1, _ = o.bbox
         if abs(ox0 - x0) <= tol or abs(ox1 - x1) <= tol or abs((ox0 + ox1) - (x0 + x1)) <= 2 * tol:
@@ -90,7 +105,10 @@ def link_continuations(doc: Document, settings: GridSettings = DEFAULT) -> None:
             continue
         below = [t for t in texts.get(page, []) if t.bbox and t.bbox[1] >= a.bbox[3] - 1]
         above = [t for t in texts.get(page + 1, []) if t.bbox and t.bbox[3] <= b.bbox[1] + 1]
-        if all(_furniture(t, texts.get(page + 1, []), s.furniture_tol) for t in below) and all(
-            _furniture(t, texts.get(page, []), s.furniture_tol) for t in above
+        if len(below) + len(above) > MAX_FURNITURE_LINES:
+            continue
+        here, there = _by_key(texts.get(page, [])), _by_key(texts.get(page + 1, []))
+        if all(_furniture(t, there, s.furniture_tol) for t in below) and all(
+            _furniture(t, here, s.furniture_tol) for t in above
         ):
             a.continued_by, b.continues = ib, ia

@@ -23,8 +23,11 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
+from .limits import PairCount, TooManySlots
 from .segments import HSeg, VSeg, segments_from_objects
 from .settings import DEFAULT, GridSettings
+
+RULES = "표 선끼리의"  # what PairCount says was compared too often
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
@@ -99,8 +102,13 @@ def merge_segments(segs: list[tuple[float, float, float]], snap: float, join: fl
     return out
 
 
-def _components(h: list[HSeg], v: list[VSeg], touch: float) -> list[tuple[list[HSeg], list[VSeg]]]:
-    """Groups of rules that touch: each group is one table candidate (h must be sorted by y)."""
+def _components(h: list[HSeg], v: list[VSeg], touch: float, pairs: PairCount | None = None
+                ) -> list[tuple[list[HSeg], list[VSeg]]]:
+    """Groups of rules that touch: each group is one table candidate (h must be sorted by y).
+
+    With ``pairs``, the vertical/horizontal pairs to be looked at are counted first (by bisection, without
+    looking at them).
+    """
     nh = len(h)
     parent = list(range(nh + len(v)))
 
@@ -111,6 +119,8 @@ def _components(h: list[HSeg], v: list[VSeg], touch: float) -> list[tuple[list[H
         return i
 
     hy = [s[0] for s in h]
+    if pairs is not None:
+        pairs.spend(sum(bisect_right(hy, y1 + touch) - bisect_left(hy, y0 - touch) for _, y0, y1 in v), RULES)
     for j, (x, y0, y1) in enumerate(v):
         lo = bisect_left(hy, y0 - touch)
         hi = bisect_right(hy, y1 + touch)
@@ -149,7 +159,8 @@ def _closed(h: list[HSeg], v: list[VSeg], box: Box, tol: float) -> bool:
     return hside(top) and hside(bottom) and vside(x0) and vside(x1)
 
 
-def nested_boxes(h: list[HSeg], v: list[VSeg], s: GridSettings = DEFAULT) -> list[Box]:
+def nested_boxes(h: list[HSeg], v: list[VSeg], s: GridSettings = DEFAULT, pairs: PairCount | None = None
+                 ) -> list[Box]:
     """Boxes that are tables of their own: closed boxes inside another table's area whose rules touch none
     of its rules (nested tables), and title tabs straddling a box's edge (``_tabs``).
 
@@ -159,14 +170,17 @@ def nested_boxes(h: list[HSeg], v: list[VSeg], s: GridSettings = DEFAULT) -> lis
     and its rows and columns spread over the parent's grid.  A box that only
     doubles its surrounding frame (the frame is all there is around it, and no
     side is further than ``snap`` from it) is a double border, not a nested table.
+    ``pairs`` counts the comparisons (every box against every other).
     """
     strict = s.nest_gap / 2
     hm = merge_segments(h, strict, s.join, s.min_len)
     vm = merge_segments(v, strict, s.join, s.min_len)
-    comps = _components(hm, vm, strict)
+    comps = _components(hm, vm, strict, pairs)
     out: list[Box] = [b for gh, gv in comps for b in _tabs(gh, gv, strict)]
     if len(comps) < 2:
         return out
+    if pairs is not None:
+        pairs.spend(len(comps) * len(comps), RULES)
     boxes = [_extent(gh, gv) for gh, gv in comps]
     for i, (gh, gv) in enumerate(comps):
         b = boxes[i]
@@ -224,9 +238,11 @@ def _tabs(h: list[HSeg], v: list[VSeg], tol: float) -> list[Box]:
     return out
 
 
-def _partition(h: list[HSeg], v: list[VSeg], boxes: list[Box], tol: float
+def _partition(h: list[HSeg], v: list[VSeg], boxes: list[Box], tol: float, pairs: PairCount | None = None
                ) -> list[tuple[list[HSeg], list[VSeg]]]:
     """Pieces by the smallest nested box holding them; the rest of the page last."""
+    if pairs is not None and boxes:
+        pairs.spend((len(h) + len(v)) * len(boxes), RULES)
     order = sorted(range(len(boxes)), key=lambda i: (boxes[i][2] - boxes[i][0]) * (boxes[i][3] - boxes[i][1]))
     parts: list[tuple[list[HSeg], list[VSeg]]] = [([], []) for _ in range(len(boxes) + 1)]
 
@@ -282,12 +298,16 @@ def _index(bounds: list[float], pos: float) -> int:
     return i if bounds[i] - pos < pos - bounds[i - 1] else i - 1
 
 
-def grid_from_rules(h: list[HSeg], v: list[VSeg], s: GridSettings = DEFAULT) -> RuleGrid | None:
+def grid_from_rules(h: list[HSeg], v: list[VSeg], s: GridSettings = DEFAULT, max_slots: int | None = None,
+                    pairs: PairCount | None = None) -> RuleGrid | None:
     """One table's grid from the rules that touch each other, open sides closed at its extent.
 
     The horizontal rules of an HWP-style table run to the table's edge even where
     no vertical border is drawn, so their outermost ends are where the missing
-    side borders belong (and likewise for a missing top/bottom).
+    side borders belong (and likewise for a missing top/bottom).  A grid of more
+    than ``max_slots`` slots raises ``TooManySlots`` before its walls are laid out;
+    ``pairs`` counts the coverage checks (each row against every vertical rule, each
+    column against every horizontal one).
     """
     left, top, right, bottom = _extent(h, v)
     if right - left < s.min_len or bottom - top < s.min_len:
@@ -298,6 +318,10 @@ def grid_from_rules(h: list[HSeg], v: list[VSeg], s: GridSettings = DEFAULT) -> 
         return None
     xs[0], xs[-1], ys[0], ys[-1] = left, right, top, bottom
     ncols, nrows = len(xs) - 1, len(ys) - 1
+    if max_slots is not None and nrows * ncols > max_slots:
+        raise TooManySlots(nrows, ncols)
+    if pairs is not None:
+        pairs.spend(nrows * len(v) + ncols * len(h), RULES)
 
     vspans: list[list[tuple[float, float]]] = [[] for _ in xs]
     for x, y0, y1 in v:
@@ -357,18 +381,24 @@ def is_decoration(grid: RuleGrid, s: GridSettings = DEFAULT) -> bool:
     return False
 
 
-def find_grids(h: list[HSeg], v: list[VSeg], settings: GridSettings = DEFAULT) -> list[RuleGrid]:
-    """All table grids on a page from its raw rule pieces, nested tables apart, decorations removed."""
+def find_grids(h: list[HSeg], v: list[VSeg], settings: GridSettings = DEFAULT, max_slots: int | None = None,
+               pairs: PairCount | None = None) -> list[RuleGrid]:
+    """All table grids on a page from its raw rule pieces, nested tables apart, decorations removed.
+
+    ``max_slots`` bounds each grid (``grid_from_rules``): the reader passes what the document's slot budget
+    has left, so a page of rules cannot make it lay out more slots than a document may hold.  ``pairs``
+    counts every step that compares rules or boxes pairwise (``limits.PairCount``).
+    """
     s = settings
     grids = []
-    for ph, pv in _partition(h, v, nested_boxes(h, v, s), s.nest_gap / 2):
+    for ph, pv in _partition(h, v, nested_boxes(h, v, s, pairs), s.nest_gap / 2, pairs):
         hm = merge_segments(ph, s.snap, s.join, s.min_len)
         vm = merge_segments(pv, s.snap, s.join, s.min_len)
-        for gh, gv in _components(hm, vm, s.touch):
-            g = grid_from_rules(gh, gv, s)
+        for gh, gv in _components(hm, vm, s.touch, pairs):
+            g = grid_from_rules(gh, gv, s, max_slots, pairs)
             if g is not None and not is_decoration(g, s):
                 grids.append(g)
     return grids
 
 
-__all__ = ["RuleGrid", "find_grids", "grid_from_rules", "merge_segments", "nested_boxes", "segments_from_objects"]
+__all__ = ["RuleGrid", "TooManySlots", "find_grids", "grid_from_rules", "merge_segments", "nested_boxes", "segments_from_objects"]

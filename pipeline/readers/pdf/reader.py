@@ -6,8 +6,11 @@ and merged cells of HWP-style forms, and cell text comes from the glyphs inside
 each cell (``text``) because page text interleaves neighbouring cells.
 
 ``read_page`` works on one pdfplumber page and needs nothing from other pages
-except the document's spacing mode, so pages can be read in parallel and put
-together with ``assemble``.
+except the document's spacing mode (and its table-slot budget), so pages can be
+read in parallel and put together with ``assemble``.  It reads the page as
+``frame.page_view`` shows it: only what is visible, turned upright.  ``read_pdf``
+opens the file through ``document`` (reference and page-tree loops refused,
+streams bounded) and interprets each page within ``limits`` (``pagelimits``).
 """
 from __future__ import annotations
 
@@ -16,50 +19,28 @@ from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
 import pdfplumber
-from pdfminer.pdfdocument import PDFPasswordIncorrect
-from pdfminer.pdftypes import PDFStream, resolve1
-from pdfminer.psparser import PSEOF
+from pdfminer.pdfpage import PDFPage
 
 from ...errors import InputError
-from ...model import Block, Cell, Document, Table, TextBlock
+from ...model import Block, Cell, Document, SlotBudget, Table, TextBlock
 from .continuation import link_continuations
+from .document import GuardedPDF, close_quietly, input_error, open_pdf
+from .frame import PageView, page_view
 from .grid import RuleGrid, find_grids
+from .limits import DEFAULT_LIMITS, Limits, PairCount, TooManySlots, take_slots, too_many_slots
+from .notices import LibraryNotices, library_notices
+from .pages import at_page, parse_page, release_page, share_values
 from .segments import segments_from_objects
 from .settings import DEFAULT, GridSettings
 from .text import GAP_TAB, Glyph, block_text, clean_char, dedupe, group_lines, line_text
 
-MSG_PASSWORD = "PDF is password-protected (user password required)"
-MSG_TRUNCATED = "PDF is damaged/truncated"
 MSG_NO_TEXT = "no text layer (scanned/image-only PDF); OCR is not supported"
 
 # How many glyphs a page needs before its lack of space glyphs says anything about the producer.
 SPACE_EVIDENCE = 40
-
-
-def _cause_chain(exc: BaseException) -> list[BaseException]:
-    out: list[BaseException] = []
-    seen: set[int] = set()
-    cur: Optional[BaseException] = exc
-    while cur is not None and id(cur) not in seen:
-        out.append(cur)
-        seen.add(id(cur))
-        cur = cur.__cause__ or cur.__context__
-        if cur is None and out[-1].args and isinstance(out[-1].args[0], BaseException):
-            cur = out[-1].args[0]
-    return out
-
-
-def input_error(exc: BaseException) -> InputError:
-    """The one-line reason for a pdfminer failure (pdfplumber wraps them, sometimes with no message)."""
-    chain = _cause_chain(exc)
-    if any(isinstance(e, PDFPasswordIncorrect) for e in chain):
-        return InputError(MSG_PASSWORD)
-    text = " ".join(str(e) for e in chain).lower()
-    if any(isinstance(e, PSEOF) for e in chain) or "unexpected eof" in text or "truncat" in text:
-        return InputError(MSG_TRUNCATED)
-    reason = next((str(e).strip() for e in chain if str(e).strip()), "") or type(chain[-1]).__name__
-    reason = " ".join(reason.split())[:120]
-    return InputError(f"PDF cannot be read ({reason})")
+# What PairCount says was compared too often.
+TABLES = "표끼리의"
+GLYPHS_IN_TABLES = "글자와 표의"
 
 
 # ----------------------------------------------------------------------------- one page
@@ -83,8 +64,10 @@ def _table_of(grids: Sequence[RuleGrid], order: Sequence[int], x: float, y: floa
     return -1
 
 
-def _parents(grids: Sequence[RuleGrid]) -> list[Optional[int]]:
+def _parents(grids: Sequence[RuleGrid], pairs: Optional[PairCount] = None) -> list[Optional[int]]:
     """For each grid, the smallest other grid that encloses it (a table inside a cell)."""
+    if pairs is not None:
+        pairs.spend(len(grids) * len(grids), TABLES)
     out: list[Optional[int]] = []
     for i, g in enumerate(grids):
         best, best_area = None, None
@@ -101,10 +84,10 @@ def _parents(grids: Sequence[RuleGrid]) -> list[Optional[int]]:
     return out
 
 
-def _drop_badges(grids: list[RuleGrid], badge_height: float) -> list[RuleGrid]:
+def _drop_badges(grids: list[RuleGrid], badge_height: float, pairs: Optional[PairCount] = None) -> list[RuleGrid]:
     """Remove one-line boxes inside another table (a boxed word, a highlighted phrase): their text belongs to
     the enclosing cell."""
-    parents = _parents(grids)
+    parents = _parents(grids, pairs)
     return [
         g
         for g, p in zip(grids, parents)
@@ -112,7 +95,7 @@ def _drop_badges(grids: list[RuleGrid], badge_height: float) -> list[RuleGrid]:
     ]
 
 
-def _is_page_background(g: RuleGrid, page: "pdfplumber.page.Page") -> bool:
+def _is_page_background(g: RuleGrid, page: PageView) -> bool:
     """A 1x1 box the size of the page is a background or page frame, not a table."""
     x0, top, x1, bottom = page.bbox
     covers = (g.xs[-1] - g.xs[0]) >= 0.95 * (x1 - x0) and (g.ys[-1] - g.ys[0]) >= 0.95 * (bottom - top)
@@ -120,9 +103,12 @@ def _is_page_background(g: RuleGrid, page: "pdfplumber.page.Page") -> bool:
 
 
 def _build_tables(
-    grids: Sequence[RuleGrid], glyphs: Sequence[Glyph], page_no: int, space_glyphs: bool
+    grids: Sequence[RuleGrid], glyphs: Sequence[Glyph], page_no: int, space_glyphs: bool,
+    pairs: Optional[PairCount] = None,
 ) -> tuple[list[Table], list[Optional[int]], list[Glyph]]:
     """Tables with cell text (one pass over the glyphs), their parents, and the glyphs outside them."""
+    if pairs is not None:
+        pairs.spend(len(glyphs) * len(grids), GLYPHS_IN_TABLES)
     order = sorted(range(len(grids)), key=lambda i: (grids[i].xs[-1] - grids[i].xs[0]) * (grids[i].ys[-1] - grids[i].ys[0]))
     slot_maps: list[list[list[int]]] = []
     for g in grids:
@@ -157,7 +143,7 @@ def _build_tables(
             continue  # an empty box or bar: a frame or decoration (an empty grid is a blank form: kept)
         keep.append(t)
         tables.append(Table(rows=g.rows, cols=g.cols, cells=cells, page=page_no, bbox=_round(g.bbox)))
-    parents_all = _parents([grids[t] for t in keep])
+    parents_all = _parents([grids[t] for t in keep], pairs)
     return tables, parents_all, outside
 
 
@@ -191,30 +177,47 @@ def page_uses_space_glyphs(chars: Sequence[dict]) -> Optional[bool]:
     return False if len(chars) >= SPACE_EVIDENCE else None
 
 
-def page_grids(page: "pdfplumber.page.Page", settings: GridSettings = DEFAULT) -> list[RuleGrid]:
-    """The page's table grids: rules from its drawn objects, page frames and badges removed."""
-    objs = page.objects
-    h, v = segments_from_objects(objs.get("line", []), objs.get("rect", []), objs.get("curve", []),
-                                 settings=settings)
-    grids = [g for g in find_grids(h, v, settings) if not _is_page_background(g, page)]
-    return _drop_badges(grids, settings.badge_height)
+def page_grids(page: "pdfplumber.page.Page | PageView", settings: GridSettings = DEFAULT,
+               slots: Optional[SlotBudget] = None, pairs: Optional[PairCount] = None) -> list[RuleGrid]:
+    """The page's table grids: rules from its drawn objects, page frames and badges removed.
+
+    ``slots`` (the document's table-slot budget) and ``pairs`` (the page's comparisons) bound the work;
+    past either the page is refused with ``PageTooHeavy``.
+    """
+    view = page if isinstance(page, PageView) else page_view(page)
+    h, v = segments_from_objects(view.lines, view.rects, view.curves, settings=settings, pairs=pairs)
+    room = None if slots is None else slots.limit - slots.used
+    try:
+        found = find_grids(h, v, settings, max_slots=room, pairs=pairs)
+    except TooManySlots as exc:
+        raise too_many_slots(exc.rows, exc.cols, slots.limit if slots else 0) from None
+    grids = [g for g in found if not _is_page_background(g, view)]
+    return _drop_badges(grids, settings.badge_height, pairs)
 
 
-def read_page(page: "pdfplumber.page.Page", page_no: int, space_glyphs: Optional[bool] = None,
-              settings: GridSettings = DEFAULT) -> list[Block]:
+def read_page(page: "pdfplumber.page.Page | PageView", page_no: int, space_glyphs: Optional[bool] = None,
+              settings: GridSettings = DEFAULT, slots: Optional[SlotBudget] = None,
+              limits: Optional[Limits] = None) -> list[Block]:
     """One page's blocks in reading order (top to bottom), tables and text interleaved.
 
     Nested tables are included after their parent with ``parent`` set to the
     parent's index among *this page's* tables; ``assemble`` turns that into an
     index into ``Document.tables``.  ``space_glyphs`` is the document's spacing
     mode (None: decide from this page).  pdfminer failures propagate as-is.
+    The page is read as ``frame.page_view`` shows it: its visible part, turned
+    so that its text runs upright.  ``slots`` is the document's table-slot
+    budget: every grid is checked against it before its slots are laid out,
+    and the tables kept are taken from it; with ``limits`` the page's pairwise
+    comparisons are bounded too (``PageTooHeavy`` past either).
     """
-    chars = page.chars
+    view = page if isinstance(page, PageView) else page_view(page)
+    chars = view.chars
     if space_glyphs is None:
         space_glyphs = page_uses_space_glyphs(chars) is not False
-    grids = page_grids(page, settings)
+    pairs = None if limits is None else PairCount(limits.pair_checks)
+    grids = page_grids(view, settings, slots, pairs)
     glyphs = _glyphs(chars)
-    tables, parents, outside = _build_tables(grids, glyphs, page_no, space_glyphs)
+    tables, parents, outside = _build_tables(grids, glyphs, page_no, space_glyphs, pairs)
     for t, p in zip(tables, parents):
         t.parent = p
     texts = _text_blocks(outside, page_no, space_glyphs)
@@ -229,6 +232,8 @@ def read_page(page: "pdfplumber.page.Page", page_no: int, space_glyphs: Optional
     for t in tables_sorted:
         if t.parent is not None:
             t.parent = new_pos[t.parent]
+    if slots is not None:
+        take_slots(slots, tables_sorted)  # in document order, as PdfBackend.join counts a split read
     return sorted([*tables_sorted, *texts], key=key)
 
 
@@ -246,137 +251,82 @@ def assemble(source: str, pages: Sequence[list[Block]], page_count: int) -> Docu
 
 
 def read_pdf(path: Path, pages: Iterable[int] | None = None, require_text: bool = True,
-             settings: GridSettings = DEFAULT) -> Document:
+             settings: GridSettings = DEFAULT, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Read a PDF (all pages, or the given 1-based pages) into the document model.
 
-    Raises InputError for an encrypted, damaged or image-only PDF; never returns
-    a partial document for a file that fails part-way.  A page-range read (the
-    batch spreads a long PDF over workers) decides spacing from the document's
-    first pages, as a whole read does, so both give the same cells; it leaves the
-    no-text-layer check to the caller (``require_text=False``), which sees all pages.
+    Raises InputError for an encrypted, damaged, looping or too heavy PDF (``document``, ``limits``); never
+    returns a partial document for a file that fails part-way.  A page-range read (the batch spreads a long
+    PDF over workers) decides spacing from the document's first pages, as a whole read does, so both give the
+    same cells; it leaves the no-text-layer check to the caller (``require_text=False``), which sees all
+    pages.  What pdfminer and pdfplumber report while reading becomes ``Document.warnings`` (``notices``).
     """
     path = Path(path)
-    try:
-        pdf = pdfplumber.open(path)
-    except OSError as exc:  # the file itself, not its content
-        raise InputError(f"PDF cannot be read ({exc.strerror or type(exc).__name__})") from None
-    except Exception as exc:  # opening is all pdfminer code: any failure there is the input's
-        raise input_error(exc) from None
-    try:
-        results, page_count, total_chars = _read_pages(pdf, pages, settings)
-    finally:
-        close_quietly(pdf)
+    with library_notices() as notices:
+        try:
+            pdf = open_pdf(path, limits)
+        except OSError as exc:  # the file itself, not its content
+            raise InputError(f"PDF cannot be read ({exc.strerror or type(exc).__name__})") from None
+        except Exception as exc:  # opening is all pdfminer code: any failure there is the input's
+            raise input_error(exc) from None
+        try:
+            results, page_count, total_chars, wanted = _read_pages(pdf, pages, settings, notices)
+        finally:
+            close_quietly(pdf)
     if require_text and total_chars == 0:
         raise InputError(MSG_NO_TEXT)
     doc = assemble(path.name, results, page_count)
+    doc.warnings.extend(notices.messages(None if pages is None else set(wanted)))
     link_continuations(doc, settings)
     return doc
 
 
-def _read_pages(pdf: pdfplumber.PDF, pages: Iterable[int] | None, settings: GridSettings
-                ) -> tuple[list[list[Block]], int, int]:
+def _read_pages(pdf: GuardedPDF, pages: Iterable[int] | None, settings: GridSettings, notices: LibraryNotices
+                ) -> tuple[list[list[Block]], int, int, list[int]]:
     try:
-        page_count = len(pdf.pages)
-    except Exception as exc:  # page tree is parsed lazily
+        objs = pdf.page_objects(on_page=notices.on_page)
+    except Exception as exc:  # the page tree is parsed here
         raise input_error(exc) from None
+    notices.on_page(None)
+    page_count = len(objs)
     if page_count == 0:
         raise InputError("PDF cannot be read (no pages)")
     wanted = list(range(1, page_count + 1)) if pages is None else sorted(set(pages))
     bad = [p for p in wanted if not 1 <= p <= page_count]
     if bad:
         raise InputError(f"page {bad[0]} does not exist (the PDF has {page_count} pages)")
-    space_mode = _space_mode(pdf, wanted[0] if wanted else 1)
+    space_mode = _space_mode(pdf, objs, wanted[0] if wanted else 1, notices)
     results: list[list[Block]] = []
     total_chars = 0
     pool: dict[object, object] = {}
+    slots = SlotBudget(pdf.limits.document_slots)
     for no in wanted:
-        page, raw = _parsed(pdf, no)
-        total_chars += len(page.chars)
-        if space_mode is None:
-            space_mode = page_uses_space_glyphs(page.chars)
-        results.append(_share(read_page(page, no, True if space_mode is None else space_mode, settings), pool))
-        _release(page, raw)
-    return results, page_count, total_chars
+        notices.on_page(no)
+        page = parse_page(pdf, objs, no)
+        try:
+            view = page_view(page)
+            total_chars += len(view.chars)
+            if space_mode is None:
+                space_mode = page_uses_space_glyphs(view.chars)
+            blocks = read_page(view, no, True if space_mode is None else space_mode, settings, slots, pdf.limits)
+        except InputError as exc:
+            raise at_page(exc, no) from None
+        finally:
+            release_page(page)
+        results.append(share_values(blocks, pool))
+    notices.on_page(None)
+    return results, page_count, total_chars, wanted
 
 
-def _share(blocks: list[Block], pool: dict[object, object]) -> list[Block]:
-    """Let equal cell texts and boxes be one object across the document.
-
-    Why: a compiled report repeats one form, so its ~40k cells hold only a few
-    hundred distinct boxes and a few thousand distinct texts; sharing them
-    halves the memory a 300-page document holds (and its pickle between
-    workers).  Both are immutable, so no value changes.
-    """
-    for b in blocks:
-        if isinstance(b, Table):
-            for c in b.cells:
-                c.text = pool.setdefault(c.text, c.text)
-                if c.bbox is not None:
-                    c.bbox = pool.setdefault(c.bbox, c.bbox)
-        else:
-            b.text = pool.setdefault(b.text, b.text)
-        if b.bbox is not None:
-            b.bbox = pool.setdefault(b.bbox, b.bbox)
-    return blocks
-
-
-RawStreams = list[tuple[PDFStream, bytes]]
-
-
-def _parsed(pdf: pdfplumber.PDF, no: int) -> tuple["pdfplumber.page.Page", RawStreams]:
-    """The page, parsed now so its failures are the input's, and its content streams' raw bytes."""
-    page = pdf.pages[no - 1]
-    raw: RawStreams = []
-    try:
-        raw = _undecoded_contents(page)
-        page.chars  # noqa: B018
-        page.objects  # noqa: B018
-    except Exception as exc:
-        _release(page, raw)
-        raise input_error(exc) from None
-    return page, raw
-
-
-def _undecoded_contents(page: "pdfplumber.page.Page") -> RawStreams:
-    out: RawStreams = []
-    for ref in page.page_obj.contents:
-        strm = resolve1(ref)
-        if isinstance(strm, PDFStream) and strm.data is None and strm.rawdata is not None:
-            out.append((strm, strm.rawdata))
-    return out
-
-
-def _release(page: "pdfplumber.page.Page", raw: RawStreams) -> None:
-    """Close the page and put its content streams back undecoded.
-
-    Why: pdfminer keeps a page's decoded content stream (~50 KB a page on these
-    forms) for the life of the PDF, through ``pdf.pages`` and its object cache,
-    so memory grew with the page count (~15 MB on a 305-page report); restoring
-    the compressed bytes stops that growth, and a later read of the same page
-    simply decodes again.
-    """
-    page.close()
-    for strm, data in raw:
-        strm.data, strm.rawdata = None, data
-
-
-def _space_mode(pdf: pdfplumber.PDF, first_wanted: int) -> Optional[bool]:
+def _space_mode(pdf: GuardedPDF, objs: Sequence[PDFPage], first_wanted: int, notices: LibraryNotices
+                ) -> Optional[bool]:
     """Spacing evidence from the pages before ``first_wanted`` (none for a whole read): chunk = whole."""
     for no in range(1, first_wanted):
-        page, raw = _parsed(pdf, no)
-        mode = page_uses_space_glyphs(page.chars)
-        _release(page, raw)
+        notices.on_page(no)
+        page = parse_page(pdf, objs, no)
+        try:
+            mode = page_uses_space_glyphs(page_view(page).chars)
+        finally:
+            release_page(page)
         if mode is not None:
             return mode
     return None
-
-
-def close_quietly(pdf: pdfplumber.PDF) -> None:
-    """pdfplumber's close() walks the page tree again; on a broken tree that raises a second time."""
-    try:
-        pdf.close()
-    except Exception:  # noqa: BLE001 — the first failure has already been reported
-        try:
-            pdf.stream.close()
-        except Exception:  # noqa: BLE001
-            pass

@@ -26,6 +26,7 @@ from __future__ import annotations
 from statistics import median
 from typing import Any, Iterable, Optional, Sequence
 
+from .limits import PairCount
 from .settings import DEFAULT, GridSettings
 
 HSeg = tuple[float, float, float]  # (y, x0, x1), x0 < x1
@@ -64,11 +65,19 @@ def same_paint(a: Optional[RGB], b: Optional[RGB]) -> bool:
     return all(abs(x - y) <= 0.01 for x, y in zip(a, b))
 
 
-class Fills:
-    """The page's filled areas in painting order, to tell what lies under a drawn object."""
+FILLS = "채운 도형끼리의"  # what PairCount says was compared too often
 
-    def __init__(self, areas: list[tuple[float, float, float, float, Optional[RGB]]]):
+
+class Fills:
+    """The page's filled areas in painting order, to tell what lies under a drawn object.
+
+    Each question looks through the areas one by one; with ``pairs`` every look is counted, so a page of
+    thousands of fills is refused (``PairCount``) instead of compared for minutes.
+    """
+
+    def __init__(self, areas: list[tuple[float, float, float, float, Optional[RGB]]], pairs: Optional[PairCount] = None):
         self.areas = areas  # (x0, top, x1, bottom, rgb)
+        self.pairs = pairs
 
     def under(self, x0: float, top: float, x1: float, bottom: float, before: Optional[int] = None) -> Optional[RGB]:
         """Paint under a box: the last area painted before ``before`` that holds it (else the smallest that
@@ -78,8 +87,14 @@ class Fills:
             for i in range(before - 1, -1, -1):
                 a = self.areas[i]
                 if a[0] - eps <= x0 and x1 <= a[2] + eps and a[1] - eps <= top and bottom <= a[3] + eps:
+                    if self.pairs is not None:
+                        self.pairs.spend(before - i, FILLS)
                     return a[4]
+            if self.pairs is not None:
+                self.pairs.spend(before, FILLS)
             return PAPER
+        if self.pairs is not None:
+            self.pairs.spend(len(self.areas), FILLS)
         best, best_area = PAPER, None
         for a in self.areas:
             if a[0] - eps <= x0 and x1 <= a[2] + eps and a[1] - eps <= top and bottom <= a[3] + eps:
@@ -259,12 +274,13 @@ def _bbox(o: dict) -> tuple[float, float, float, float]:
 
 def segments_from_objects(
     lines: Iterable[dict], rects: Iterable[dict], curves: Iterable[dict], page_height: float = 0.0,
-    settings: GridSettings = DEFAULT,
+    settings: GridSettings = DEFAULT, pairs: Optional[PairCount] = None,
 ) -> tuple[list[HSeg], list[VSeg]]:
     """Horizontal and vertical rule pieces from pdfplumber line/rect/curve objects.
 
     ``page_height`` is unused (kept for callers of the old signature): every
     coordinate pdfplumber gives, curve points included, is already top-down.
+    ``pairs`` counts the comparisons of fills with fills (the reader's bound).
     """
     s = settings
     col = _Collector(s)
@@ -279,13 +295,15 @@ def segments_from_objects(
         if r.get("fill") and id(r) not in skip and r["x1"] - r["x0"] >= s.thin and r["bottom"] - r["top"] >= s.thin:
             area_idx[id(r)] = len(areas)
             areas.append((*_bbox(r), paint(r.get("non_stroking_color"))))
-    fills = Fills(areas)
+    fills = Fills(areas, pairs)
 
     # Which areas show: paint differs from what is under, or shares a side with one that does.
     shows = [not same_paint(a[4], fills.under(*a[:4], before=i)) for i, a in enumerate(areas)]
     hidden = [i for i, ok in enumerate(shows) if not ok]
     if hidden:
         visible = [a for a, ok in zip(areas, shows) if ok]
+        if pairs is not None:
+            pairs.spend(len(hidden) * len(visible), FILLS)
         for i in hidden:
             if any(_shares_side(areas[i], b) for b in visible):
                 shows[i] = True

@@ -18,11 +18,15 @@ gap-based spacing (``GAP_SPACE``) instead.
 """
 from __future__ import annotations
 
+import math
 from typing import Sequence
 
 # (x0, top, x1, bottom, text, size, font)
 Glyph = tuple[float, float, float, float, str, float, str]
 
+DUP_TOL = 1.5  # points: a shadow copy lies at most this far from the glyph it copies (less for small glyphs)
+DUP_COLUMN = 1.6  # points: ``dedupe`` files glyphs in columns a little wider than DUP_TOL, so two glyphs within
+# DUP_TOL are always in the same or neighbouring columns, rounding included
 GAP_SPACE = 0.25  # gap (x font size) read as a space when the producer draws no space glyphs
 GAP_WORD = 0.12  # gap (x font size) beyond a font run's own letter spacing read as a space ...
 LETTER_SPACED = 0.15  # ... unless that spacing is this wide (x font size): a spread label, whose gaps vary with
@@ -42,24 +46,31 @@ def dedupe(glyphs: Sequence[Glyph]) -> list[Glyph]:
     """Drop fake-bold and shadow copies: Hancom draws such text twice, a point or so apart.
 
     Real repeated characters (``11``) sit a glyph width apart, so a copy is the
-    same character overlapping an earlier one by most of its width.
+    same character overlapping an earlier one by most of its width.  Kept glyphs
+    are filed by character and by column (``DUP_COLUMN``, wider than the widest
+    tolerance), so each glyph is compared only with those of its own and the
+    two neighbouring columns: a line of a thousand equal glyphs costs a
+    thousand comparisons, not half a million.
     """
     kept: list[Glyph] = []
-    last: dict[str, list[Glyph]] = {}
+    last: dict[tuple[str, int], list[Glyph]] = {}
     for g in sorted(glyphs, key=lambda g: (g[1], g[0])):
-        tol_x = min(1.5, 0.3 * max(g[2] - g[0], 0.1))
-        tol_y = min(1.5, 0.3 * max(g[3] - g[1], 0.1))
-        near = last.setdefault(g[4], [])
+        tol_x = min(DUP_TOL, 0.3 * max(g[2] - g[0], 0.1))
+        tol_y = min(DUP_TOL, 0.3 * max(g[3] - g[1], 0.1))
+        col = math.floor(g[0] / DUP_COLUMN)
         dup = False
-        for o in reversed(near):  # near is in top order: stop once above the tolerance band
-            if g[1] - o[1] > tol_y:
-                break
-            if abs(o[0] - g[0]) <= tol_x:
-                dup = True
+        for k in (col - 1, col, col + 1):
+            for o in reversed(last.get((g[4], k), ())):  # in top order: stop once above the tolerance band
+                if g[1] - o[1] > tol_y:
+                    break
+                if abs(o[0] - g[0]) <= tol_x:
+                    dup = True
+                    break
+            if dup:
                 break
         if dup:
             continue
-        near.append(g)
+        last.setdefault((g[4], col), []).append(g)
         kept.append(g)
     return kept
 
