@@ -10,6 +10,7 @@ folder with nothing but a .txt.
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from pathlib import Path
 
@@ -77,6 +78,11 @@ def test_the_clerks_quarter(corpus: Path, compiled_pdf, tmp_path: Path) -> None:
     assert {r["change"] for r in vdiff} == {"added"}
     assert {item_key(r["item_no"]) for r in vdiff} == theirs
     assert len(vdiff) == expected
+    # its title names the two versions, not "2023년 2분기 → 2023년 2분기"
+    vhtml = (out / "2023Q2" / f"diff-{kept[0].name}" / "diff.html").read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title>", vhtml).group(1)
+    assert re.fullmatch(r"2023년 2분기 이전 보관본 \(\d{4}-\d\d-\d\d \d\d:\d\d 보관\) → 2023년 2분기 새 보관본 변경 내역",
+                        title), title
     # and the report says what changed in the sources
     html = (out / "2023Q2" / "report.html").read_text(encoding="utf-8")
     assert "복지정책과/카드.pdf" in html and kept[0].name in html
