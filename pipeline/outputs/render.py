@@ -168,15 +168,16 @@ def report_context(tables: dict[str, pd.DataFrame], *, quarter: str, body: Optio
 
 def diff_context(diff_df: pd.DataFrame, *, before: str, after: str,
                  tables: Optional[dict[str, pd.DataFrame]] = None, generated: Optional[date] = None,
-                 labels: Optional[tuple[str, str]] = None) -> dict[str, Any]:
-    """What diff.html.j2 shows.  ``labels`` names the two sides when they are not two quarters — a quarter
-    against its own earlier archived version would otherwise read "2023년 2분기 → 2023년 2분기"."""
+                 labels: Optional[tuple[str, str]] = None, title: Optional[str] = None) -> dict[str, Any]:
+    """What diff.html.j2 shows.  ``labels`` names the two sides and ``title`` the document when they are not
+    two quarters — a quarter against its own earlier archived version would otherwise read "2023년 2분기 →
+    2023년 2분기"."""
     g = generated or date.today()
     view = diff_view(diff_df, before=before, after=after, tables=tables)
     if labels is not None:
         view["before_label"], view["after_label"] = labels
-    return {"diff": view,
-            "doc_title": f"{view['before_label']} → {view['after_label']} 변경 내역",
+    heading = title or f"{view['before_label']} → {view['after_label']} 공약사업 변경 내역"
+    return {"diff": view, "heading": heading, "doc_title": heading,
             "generated": f"{g.year}. {g.month}. {g.day}."}
 
 
@@ -196,8 +197,9 @@ def render_report(tables: dict[str, pd.DataFrame], out_dir: Path, *, quarter: st
 def render_diff(diff_df: pd.DataFrame, out_dir: Path, *, before: str, after: str,
                 tables: Optional[dict[str, pd.DataFrame]] = None, generated: Optional[date] = None,
                 url_fetcher: Optional[AssetFetcher] = None, pdf: bool = True,
-                labels: Optional[tuple[str, str]] = None) -> tuple[Path, Optional[Path]]:
-    """Write diff.html and diff.pdf (``tables``: the later quarter's, to show new 추진실적 texts; ``labels``:
-    see ``diff_context``)."""
-    ctx = diff_context(diff_df, before=before, after=after, tables=tables, generated=generated, labels=labels)
+                labels: Optional[tuple[str, str]] = None, title: Optional[str] = None) -> tuple[Path, Optional[Path]]:
+    """Write diff.html and diff.pdf (``tables``: the later quarter's, to show new 추진실적 texts; ``labels``,
+    ``title``: see ``diff_context``)."""
+    ctx = diff_context(diff_df, before=before, after=after, tables=tables, generated=generated, labels=labels,
+                       title=title)
     return _render_pair("diff.html.j2", ctx, Path(out_dir), "diff", url_fetcher, pdf)

@@ -53,9 +53,11 @@ def load_side(spec: str, archive_root: Path) -> tuple[str, dict[str, pd.DataFram
 
 def write_diff(old: dict, new: dict, out: Path, *, before: str, after: str,
                pdf: bool = True, what: str = "",
-               labels: Optional[tuple[str, str]] = None) -> tuple[pd.DataFrame, list[Path]]:
+               labels: Optional[tuple[str, str]] = None,
+               title: Optional[str] = None) -> tuple[pd.DataFrame, list[Path]]:
     """diff.csv (contract shape) plus its rendering, swapped into ``out`` together; returns the diff with its
-    ``restated`` flags and the files written.  ``labels``: the two sides' names when they are not two quarters."""
+    ``restated`` flags and the files written.  ``labels``, ``title``: the two sides' names and the document's
+    when they are not two quarters."""
     from ..outputs.render import render_diff
     from ..quarter.diff import diff_tables, restatements
     from ..quarter.diff import write_diff as write_diff_csv
@@ -67,7 +69,7 @@ def write_diff(old: dict, new: dict, out: Path, *, before: str, after: str,
     def write(tmp: Path) -> None:
         write_diff_csv(tmp / "diff.csv", d.drop(columns=["restated"]))
         with rendering(f"변경 내역 만드는 중 ({what or f'{before} → {after}'}, {len(d)}건)"):
-            render_diff(d, tmp, before=before, after=after, tables=new, pdf=pdf, labels=labels)
+            render_diff(d, tmp, before=before, after=after, tables=new, pdf=pdf, labels=labels, title=title)
 
     write_file_set(out, write, names)
     return d, [out / n for n in names]
@@ -218,21 +220,21 @@ def _version_diff(run: Run, q: str, archived: dict, version: Path, out: QuarterO
         return
     try:
         d, _ = write_diff(load_tables(version), archived, folder, before=q, after=q, pdf=run.pdf,
-                          what=f"{q} 이전 보관본 대비", labels=version_labels(q, version))
+                          what=f"{q} 이전 보관본 대비", labels=version_labels(version),
+                          title=f"{quarter_label(q)} 다시 보관한 내용: 공약사업 변경 내역")
     except OSError as exc:
         raise OutputError(folder, exc) from exc
     out.version_diff = d
     say(f"{q}: 이전 보관본과 비교했습니다 — {change_counts(d)} ({folder})")
 
 
-def version_labels(quarter: str, version: Path) -> tuple[str, str]:
-    """The two sides of a quarter's diff against the archive it replaced: "2023년 2분기 이전 보관본 (2026-12-04
-    18:45 보관)" and "2023년 2분기 새 보관본"."""
+def version_labels(version: Path) -> tuple[str, str]:
+    """The two sides of a quarter's diff against the archive it replaced: "이전 보관본 (2026-12-04 18:45
+    보관)" and "새 보관본"."""
     from ..quarter.archive import archived_at
 
     when = archived_at(version)
-    return (f"{quarter_label(quarter)} 이전 보관본" + (f" ({when} 보관)" if when else ""),
-            f"{quarter_label(quarter)} 새 보관본")
+    return ("이전 보관본" + (f" ({when} 보관)" if when else ""), "새 보관본")
 
 
 def _read_diff(folder: Path) -> pd.DataFrame:
