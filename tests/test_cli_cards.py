@@ -105,4 +105,4 @@ def test_tables_json_hwpx_has_null_page(corpus: Path) -> None:
 def test_tables_text_listing(corpus: Path) -> None:
     proc = run_cli("tables", str(corpus / "cards" / "seed57-2021Q4.chrome.pdf"))
     assert proc.returncode == 0, proc.stderr
-    assert "== table 1:" in proc.stdout and "page 1" in proc.stdout
+    assert "== 표 1:" in proc.stdout and "1쪽" in proc.stdout

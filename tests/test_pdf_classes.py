@@ -406,7 +406,7 @@ def test_grid_settings_are_passed_in(tmp_path: Path):
 
 def test_tables_pages_and_debug_pictures(tmp_path: Path):
     pdf = _continued(tmp_path)
-    proc = run_cli("tables", str(pdf), "--json", "--pages", "2", "--debug", str(tmp_path / "png"))
+    proc = run_cli("tables", str(pdf), "--json", "--pages", "2", "--png", str(tmp_path / "png"))
     assert proc.returncode == 0, proc.stderr
     assert [t["page"] for t in json.loads(proc.stdout)] == [2, 2]
     assert [p.name for p in sorted((tmp_path / "png").iterdir())] == ["continued-p002.png"]
@@ -417,7 +417,10 @@ def test_tables_pages_and_debug_pictures(tmp_path: Path):
         colours = [c for _, c in im.convert("RGB").getcolors(maxcolors=1 << 20)]
         assert any(r > 180 and g < 90 and b < 90 for r, g, b in colours)  # the rules, drawn in red
     proc = run_cli("tables", str(pdf), "--pages", "1,2")
-    assert proc.returncode == 0 and "(continued by table 2)" in proc.stdout and "(continues table 1)" in proc.stdout
+    assert proc.returncode == 0 and "(표 2로 이어짐)" in proc.stdout and "(표 1에서 이어짐)" in proc.stdout
+    # the option may come before the file (it takes its own DIR; --debug takes none)
+    before = run_cli("tables", "--png", str(tmp_path / "png2"), "--pages", "2", str(pdf))
+    assert before.returncode == 0 and (tmp_path / "png2" / "continued-p002.png").is_file(), before.stderr
     proc = run_cli("tables", str(pdf), "--debug")  # alone: the old "show tracebacks" flag
     assert proc.returncode == 0 and not (tmp_path / "True").exists()
     proc = run_cli("tables", str(pdf), "--pages", "3")

@@ -138,9 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.options.add_argument("--json", action="store_true", help="JSON 배열 하나로 (표 하나가 요소 하나; 기본: 글로)")
     t.options.add_argument("--pages", type=_pages, metavar="PAGES",
                            help="PDF의 이 쪽만 (기본: 모든 쪽). 예: --pages 3, --pages 2-5, --pages 1,4")
-    t.options.add_argument("--debug", nargs="?", const=True, default=argparse.SUPPRESS, metavar="DIR",
-                           help="내부 오류의 자세한 내용(영문 traceback)을 보여 줍니다; DIR을 (FILE 뒤에) 주면 PDF의 쪽마다 "
-                           "리더가 찾은 선·칸·행/열을 그린 PNG도 거기에 씁니다 — 개발자용 (기본: 끔)")
+    t.options.add_argument("--png", type=Path, metavar="DIR",
+                           help="PDF의 쪽마다 리더가 찾은 선·칸·행/열을 그린 PNG를 DIR에 씁니다 (--pages와 함께 쓰면 그 쪽만)")
+    t.options.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP)
 
     r = sub.add_parser("report", help="input/ → 읽기 → 보관 → 보고서 → 비교 (make report가 하는 일)",
                        description="입력 폴더의 카드를 읽어 분기별로 보관하고, 보고서와 전 분기 대비 변경 내역을 만듭니다.\n"
@@ -242,7 +242,7 @@ def cmd_tables(args: argparse.Namespace) -> int:
     from .batch import join_parts, read_part
     from .workers import run_tasks
 
-    debug_dir = Path(args.debug) if isinstance(args.debug, str) else None
+    debug_dir: Optional[Path] = args.png
     ranges: list[Optional[tuple[int, int]]] = [None]
     if args.pages or debug_dir:
         try:
@@ -251,7 +251,7 @@ def cmd_tables(args: argparse.Namespace) -> int:
             _err(f"{args.file}: {exc}")
             return EXIT_FAILED
         if not paged:
-            _err(f"{args.file}: --pages and --debug DIR need a PDF (this format has no fixed pages)")
+            _err(f"{args.file}: --pages와 --png는 PDF에만 쓸 수 있습니다 (이 형식에는 정해진 쪽이 없습니다)")
             return EXIT_USAGE
         if args.pages:
             ranges = list(_ranges(args.pages))
@@ -271,24 +271,24 @@ def cmd_tables(args: argparse.Namespace) -> int:
     parts = [results[i][1] for i in range(len(ranges))]
     doc = parts[0] if len(parts) == 1 else join_parts(args.file, parts)
     if debug_dir:
-        _err(f"{args.file}: {len(results['png'][1])} page picture(s) in {debug_dir}")
+        _err(f"{args.file}: 쪽 그림 {len(results['png'][1])}장을 {debug_dir}에 썼습니다")
     if args.json:
         json.dump(doc.tables_json(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return EXIT_OK
-    print(f"{args.file}: {doc.format}, {len(doc.tables)} table(s)"
-          + (f", {doc.page_count} page(s)" if doc.page_count else ""))
+    print(f"{args.file}: {doc.format.upper()}, 표 {len(doc.tables)}개"
+          + (f", {doc.page_count}쪽" if doc.page_count else ""))
     for i, t in enumerate(doc.tables):
-        where = f"page {t.page}" if t.page else "no fixed page"
-        box = f" bbox {tuple(round(v, 1) for v in t.bbox)}" if t.bbox else ""
-        parent = f" (inside table {t.parent + 1})" if t.parent is not None else ""
-        links = "".join([f" (continues table {t.continues + 1})" if t.continues is not None else "",
-                         f" (continued by table {t.continued_by + 1})" if t.continued_by is not None else ""])
-        print(f"\n== table {i + 1}: {t.rows} x {t.cols}, {where}{box}{parent}{links}")
+        where = f"{t.page}쪽" if t.page else "쪽 없음"
+        box = f" 위치 {tuple(round(v, 1) for v in t.bbox)}" if t.bbox else ""
+        parent = f" (표 {t.parent + 1} 안)" if t.parent is not None else ""
+        links = "".join([f" (표 {t.continues + 1}에서 이어짐)" if t.continues is not None else "",
+                         f" (표 {t.continued_by + 1}로 이어짐)" if t.continued_by is not None else ""])
+        print(f"\n== 표 {i + 1}: {t.rows}행 × {t.cols}열, {where}{box}{parent}{links}")
         for c in sorted(t.cells, key=lambda c: (c.row, c.col)):
             span = ""
             if c.rowspan > 1 or c.colspan > 1:
-                span = f" span {c.rowspan}x{c.colspan}"
+                span = f" 병합 {c.rowspan}×{c.colspan}"
             text = c.text.replace("\n", "⏎")
             print(f"  [{c.row},{c.col}]{span}: {text}")
     return EXIT_OK
