@@ -105,6 +105,18 @@ def cell_number(v: object) -> Optional[float]:
         return None
 
 
+def records(df: Optional[pd.DataFrame]) -> list[dict[str, Any]]:
+    """A table's rows as dicts, missing cells as None (not NaN): what the outputs iterate over."""
+    if df is None or not len(df):
+        return []
+    return df.astype(object).where(df.notna(), None).to_dict("records")
+
+
+def cell_text(v: object) -> str:
+    """A cell as stripped text, '' for a blank one."""
+    return "" if is_blank(v) else str(v).strip()
+
+
 def item_key(v: object) -> str:
     """`57`, `57.0` and ` 57 ` are one item number: the key that joins an item's rows across tables and files."""
     f = cell_number(v)

@@ -7,7 +7,7 @@ file; a changed file is the only one read again and only its rows change; a
 worker killed mid-run costs nothing; the whole run killed at random moments and
 run again ends complete and exact.  The quick tree (HWP/HWPX, one compiled PDF
 and a generated card) runs in `make test`; the whole corpus tree and the
-random-kill trials are marked slow.
+random-kill trials, and the one worker killed mid-run, are marked slow.
 """
 from __future__ import annotations
 
@@ -302,6 +302,7 @@ def cluster():
         yield c
 
 
+@pytest.mark.slow  # its own LocalCluster and a full run of the quick tree (~15 s)
 @in_own_process
 def test_a_worker_killed_mid_run_costs_no_file_and_counts_none_twice(corpus: Path, tmp_path: Path, cluster,
                                                                       no_quarter_card: Path) -> None:

@@ -73,6 +73,21 @@ def test_seed_pair_through_report_gives_the_expected_diff(corpus: Path, tools: P
         [sys.executable, str(tools / "diffcheck.py"), str(corpus / "cards" / "seed57-2021Q3_to_2021Q4.expected_diff.json"),
          str(diff), "--strict"], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout
+    # The archived workbook's 변경 sheet holds the same diff as diff.csv, row for row; the first quarter's none.
+    import pandas as pd
+
+    from pipeline.outputs.xlsx import read_xlsx
+
+    archive = tmp_path / "out" / "archive"
+    sheet = read_xlsx(archive / "2021Q4" / "2021Q4.xlsx")["diff"]
+    written = pd.read_csv(diff, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    key = ["table", "change", "item_no", "field", "period"]
+
+    def rows(df: pd.DataFrame) -> list[tuple]:
+        return sorted(tuple("" if v is None else str(v) for v in r) for r in df[key].itertuples(index=False))
+
+    assert len(written) > 0 and rows(sheet) == rows(written)
+    assert read_xlsx(archive / "2021Q3" / "2021Q3.xlsx")["diff"].empty
 
 
 def test_cli_diff_of_compiled_pair(corpus: Path, tools: Path, tmp_path: Path) -> None:

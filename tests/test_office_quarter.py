@@ -10,6 +10,7 @@ folder with nothing but a .txt.
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from pathlib import Path
 
@@ -77,6 +78,12 @@ def test_the_clerks_quarter(corpus: Path, compiled_pdf, tmp_path: Path) -> None:
     assert {r["change"] for r in vdiff} == {"added"}
     assert {item_key(r["item_no"]) for r in vdiff} == theirs
     assert len(vdiff) == expected
+    # its title names the two versions, not "2023년 2분기 → 2023년 2분기"
+    vhtml = (out / "2023Q2" / f"diff-{kept[0].name}" / "diff.html").read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title>", vhtml).group(1)
+    assert title == "2023년 2분기 다시 보관한 내용: 공약사업 변경 내역", title
+    lead = re.search(r'<p class="lead">(.*?)</p>', vhtml).group(1)
+    assert re.match(r"이전 보관본 \(\d{4}-\d\d-\d\d \d\d:\d\d 보관\) 보고 대비 새 보관본 보고에서", lead), lead
     # and the report says what changed in the sources
     html = (out / "2023Q2" / "report.html").read_text(encoding="utf-8")
     assert "복지정책과/카드.pdf" in html and kept[0].name in html

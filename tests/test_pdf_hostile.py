@@ -262,6 +262,7 @@ def test_probe_reader_outcome(probe: Probe, tmp_path: Path) -> None:
     assert time.monotonic() - t0 < LIMIT_S
 
 
+@pytest.mark.slow  # builds and reads every refused probe, the 1 GB and 2000-page ones included (~15 s)
 def test_every_refused_probe_via_the_command_line_is_one_line_within_bounds(tmp_path: Path) -> None:
     """All refused probes in one ``extract`` run (a worker per file, the 2000-page one in page ranges): each
     file gets exactly its own line, and the run, so every file in it, stays within the bounds."""
@@ -270,6 +271,18 @@ def test_every_refused_probe_via_the_command_line_is_one_line_within_bounds(tmp_
     assert_bounded(run)
     assert run.code == 1
     assert run.lines == [_line(path, p) for p, path in zip(REFUSED, paths)]
+
+
+def test_a_loop_and_a_bound_via_the_command_line_are_one_line_each(tmp_path: Path) -> None:
+    """The quick form of the sweep above for ``make test``: a reference loop and an over-large page content,
+    refused in one run, each file on exactly its own line."""
+    chosen = [p for p in REFUSED if p.name in ("kid-refers-to-itself", "content-inflates-to-20mb")]
+    assert len(chosen) == 2
+    paths = [_write(p, tmp_path) for p in chosen]
+    run = run_cli("extract", *map(str, paths), "--out", str(tmp_path / "out"), "--no-cache", "--jobs", "1")
+    assert_bounded(run)
+    assert run.code == 1
+    assert run.lines == [_line(path, p) for p, path in zip(chosen, paths)]
 
 
 @pytest.mark.parametrize("name", ["form-draws-itself", "media-box-missing"])

@@ -156,6 +156,7 @@ def test_shadow_copies_of_glyphs_are_dropped():
 # ----------------------------------------------------------------------------- FDI press release vs its HWPX
 
 
+@pytest.mark.slow  # a 17-page real press release read whole (~15 s)
 def test_fdi_press_pdf_tables_equal_its_hwpx(corpus: Path):
     expected = None
     for line in (corpus / "real" / "tables.expected.jsonl").read_text(encoding="utf-8").splitlines():

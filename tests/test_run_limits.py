@@ -198,11 +198,14 @@ def test_a_pdf_reference_cycle_ends_within_a_minute_with_one_line(tmp_path: Path
     assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
 
 
-def test_the_budget_line_reaches_the_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    f = tmp_path / "cycle.pdf"
-    f.write_bytes(cycle_pdf())
-    monkeypatch.setenv(workers.FIXED_BUDGET_ENV, "2")
-    proc = run_cli("extract", str(f), "--out", str(tmp_path / "o"), "--no-cache")
+def test_the_budget_line_reaches_the_user(compiled_pdf, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A legal file that needs more than its budget (a 22-page report against a fixed budget of 1 s): the
+    command line prints one line naming the file and the budget, and no traceback."""
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(compiled_pdf(10).path.read_bytes())
+    monkeypatch.setenv(workers.FIXED_BUDGET_ENV, "1")
+    proc = run_cli("extract", str(pdf), "--out", str(tmp_path / "o"), "--no-cache")
     assert proc.returncode == 1
-    mine = [l for l in proc.stderr.splitlines() if "cycle.pdf" in l]
-    assert len(mine) == 1 and ("한도 2초" in mine[0] or "PDF" in mine[0]), proc.stderr
+    mine = [l for l in proc.stderr.splitlines() if "report.pdf" in l]
+    assert len(mine) == 1 and "한도 1초" in mine[0] and "고정 한도" in mine[0], proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -26,7 +26,6 @@ from markupsafe import Markup, escape
 
 from ..fsio import atomic_write_bytes
 from ..resources import TEMPLATES
-from ..vocab import quarter_label
 from .diffview import diff_view
 from .display import fmt_num, keep_words, keep_words_html
 from .fetcher import AssetFetcher
@@ -168,11 +167,17 @@ def report_context(tables: dict[str, pd.DataFrame], *, quarter: str, body: Optio
 
 
 def diff_context(diff_df: pd.DataFrame, *, before: str, after: str,
-                 tables: Optional[dict[str, pd.DataFrame]] = None, generated: Optional[date] = None) -> dict[str, Any]:
-    """What diff.html.j2 shows."""
+                 tables: Optional[dict[str, pd.DataFrame]] = None, generated: Optional[date] = None,
+                 labels: Optional[tuple[str, str]] = None, title: Optional[str] = None) -> dict[str, Any]:
+    """What diff.html.j2 shows.  ``labels`` names the two sides and ``title`` the document when they are not
+    two quarters — a quarter against its own earlier archived version would otherwise read "2023년 2분기 →
+    2023년 2분기"."""
     g = generated or date.today()
-    return {"diff": diff_view(diff_df, before=before, after=after, tables=tables),
-            "doc_title": f"{quarter_label(before)} → {quarter_label(after)} 변경 내역",
+    view = diff_view(diff_df, before=before, after=after, tables=tables)
+    if labels is not None:
+        view["before_label"], view["after_label"] = labels
+    heading = title or f"{view['before_label']} → {view['after_label']} 공약사업 변경 내역"
+    return {"diff": view, "heading": heading, "doc_title": heading,
             "generated": f"{g.year}. {g.month}. {g.day}."}
 
 
@@ -191,7 +196,10 @@ def render_report(tables: dict[str, pd.DataFrame], out_dir: Path, *, quarter: st
 
 def render_diff(diff_df: pd.DataFrame, out_dir: Path, *, before: str, after: str,
                 tables: Optional[dict[str, pd.DataFrame]] = None, generated: Optional[date] = None,
-                url_fetcher: Optional[AssetFetcher] = None, pdf: bool = True) -> tuple[Path, Optional[Path]]:
-    """Write diff.html and diff.pdf (``tables``: the later quarter's, to show new 추진실적 texts)."""
-    ctx = diff_context(diff_df, before=before, after=after, tables=tables, generated=generated)
+                url_fetcher: Optional[AssetFetcher] = None, pdf: bool = True,
+                labels: Optional[tuple[str, str]] = None, title: Optional[str] = None) -> tuple[Path, Optional[Path]]:
+    """Write diff.html and diff.pdf (``tables``: the later quarter's, to show new 추진실적 texts; ``labels``,
+    ``title``: see ``diff_context``)."""
+    ctx = diff_context(diff_df, before=before, after=after, tables=tables, generated=generated, labels=labels,
+                       title=title)
     return _render_pair("diff.html.j2", ctx, Path(out_dir), "diff", url_fetcher, pdf)

@@ -15,7 +15,7 @@ from typing import Any, Mapping, Optional
 
 import pandas as pd
 
-from ..contract import COLUMNS, DIFF, FINDINGS, is_blank, item_key
+from ..contract import COLUMNS, DIFF, FINDINGS, is_blank, item_key, records
 from ..quarter.diff import is_restatement
 from ..vocab import is_quarter
 from .fixlist import fix_list
@@ -70,12 +70,6 @@ def column(col: str, title: Optional[str] = None) -> Col:
     return Col(col, title or header(col), kind_of(col))
 
 
-def _records(df: Optional[pd.DataFrame]) -> list[dict[str, Any]]:
-    if df is None or not len(df):
-        return []
-    return df.astype(object).where(df.notna(), None).to_dict("records")
-
-
 def _label(col: str, v: Any) -> Any:
     if is_blank(v):
         return None
@@ -91,7 +85,7 @@ def _has(rows: list[dict], col: str) -> bool:
 
 def table_sheet(name: str, df: Optional[pd.DataFrame], items: dict[str, dict]) -> Sheet:
     """A contract table: its columns (codes labelled), the item's title after its number, provenance last."""
-    rows = _records(df)
+    rows = records(df)
     cols = [column(c) for c in COLUMNS[name]]
     if name != "items":
         cols.insert(cols.index(next(c for c in cols if c.key == "item_no")) + 1, column("title"))
@@ -119,7 +113,7 @@ def summary_sheet(tables: Mapping[str, pd.DataFrame], quarter: str) -> Sheet:
     figs = summary_figures(tables, quarter)
     cols = [Col("label", "항목"), Col("value", "값", FIGURE), Col("unit", "단위"), Col("definition", "정의")]
     rows = [[r["label"], None if is_blank(r["value"]) else (r["value"], r["unit"]), r["unit"], r["definition"]]
-            for r in _records(figs)]
+            for r in records(figs)]
     return Sheet("summary", SHEET_TITLES["summary"], cols, rows)
 
 
@@ -140,7 +134,7 @@ def diff_sheet(diff: Optional[pd.DataFrame], quarter: Optional[str], items: dict
             "after", "restated"]
     cols = [column(c, "공약사업명" if c == "title" else None) for c in keys]
     rows = []
-    for r in _records(diff.reindex(columns=list(dict.fromkeys(DIFF + list(diff.columns))))
+    for r in records(diff.reindex(columns=list(dict.fromkeys(DIFF + list(diff.columns))))
                       if diff is not None else None):
         if "restated" in r and not is_blank(r.get("restated")):
             restated = str(r["restated"]).lower() not in ("false", "0", "")
@@ -165,7 +159,7 @@ def targets_sheet(tables: Mapping[str, pd.DataFrame], quarter: str, items: dict[
             Col("target", f"{year}년 목표", AMOUNT), Col("actual", "보고분기까지 실적", AMOUNT),
             Col("rate", "달성률", RATE), Col("expected", "지금까지 채울 몫", RATE), Col("verdict", "판정")]
     rows = []
-    for r in _records(t):
+    for r in records(t):
         verdict = ("met" if r["met"] else "on_pace" if r["on_pace"] else "behind") if r["compared"] else "none"
         rows.append([r["item_no"], items.get(r["item_no"], {}).get("title"), r["unit"] or None, r["task"],
                      r["measure"] or None, r["target"], r["actual"], r["rate"], r["expected"],
@@ -177,7 +171,7 @@ def workbook_sheets(tables: Mapping[str, pd.DataFrame], *, quarter: Optional[str
                     diff: Optional[pd.DataFrame] = None) -> list[Sheet]:
     """Every sheet of the quarter workbook, in order.  Without ``quarter`` (tables that name none) the
     summary and target sheets are left out; without ``diff`` the 변경 sheet has its header only."""
-    items = {item_key(r.get("item_no")): r for r in _records(tables.get("items"))}
+    items = {item_key(r.get("item_no")): r for r in records(tables.get("items"))}
     quarter = quarter if quarter and is_quarter(quarter) else None
     findings = tables.get("findings")
     full = {**tables, "findings": findings if findings is not None else pd.DataFrame(columns=FINDINGS)}

@@ -28,7 +28,7 @@ from typing import Any, Mapping, Optional
 import pandas as pd
 
 from .. import vocab
-from ..contract import cell_number, is_blank, item_key
+from ..contract import cell_number, cell_text, is_blank, item_key, records
 from ..fsio import atomic_write_frame
 from ..vocab import SEVERITIES_TO_FIX, STATUS_ORDER, period_range, quarter_range
 
@@ -43,16 +43,6 @@ DONE_STATUSES = ("완료", "이행 후 계속추진")
 # What one task's row of task_achievements holds.
 TASK_COLUMNS = ["item_no", "unit", "task", "measure", "target", "actual", "rate", "expected", "compared",
                 "met", "on_pace"]
-
-
-def _text(v: object) -> str:
-    return "" if is_blank(v) else str(v).strip()
-
-
-def _records(df: Optional[pd.DataFrame]) -> list[dict[str, Any]]:
-    if df is None or not len(df):
-        return []
-    return df.astype(object).where(df.notna(), None).to_dict("records")
 
 
 def _months(d: date) -> int:
@@ -74,8 +64,8 @@ def budget_series(rows: list[dict], kind: str) -> tuple[dict[str, float], dict[s
         if r["fund"] != "total":
             d = by_fund.setdefault(r["fund"], {})
             d[r["period"]] = d.get(r["period"], 0.0) + num(r["amount_mkrw"])
-    grand = [r for r in rows if r["fund"] == "total" and _text(r["unit"]) == ""]
-    unit_totals = [r for r in rows if r["fund"] == "total" and _text(r["unit"]) != ""]
+    grand = [r for r in rows if r["fund"] == "total" and cell_text(r["unit"]) == ""]
+    unit_totals = [r for r in rows if r["fund"] == "total" and cell_text(r["unit"]) != ""]
     totals: dict[str, float] = {}
     if grand or unit_totals:
         # Periods the grand row has win; other periods fall back to the units' 계 rows.
@@ -138,28 +128,28 @@ def task_achievements(tables: Mapping[str, pd.DataFrame], quarter: str) -> pd.Da
     q_end = quarter_range(quarter)[1]
 
     def key(r: dict) -> tuple[str, str, str]:
-        return item_key(r.get("item_no")), _text(r.get("unit")), _text(r.get("task"))
+        return item_key(r.get("item_no")), cell_text(r.get("unit")), cell_text(r.get("task"))
 
     targets: dict[tuple, list[dict]] = {}
-    for r in _records(tables.get("plan")):
-        b = period_range(_text(r.get("period")))
+    for r in records(tables.get("plan")):
+        b = period_range(cell_text(r.get("period")))
         if b and b[0].year == year and b[1].year == year and num(r.get("value")) is not None:
             targets.setdefault(key(r), []).append(r)
     results: dict[tuple, list[dict]] = {}
-    for r in _records(tables.get("performance")):
-        b = period_range(_text(r.get("period")))
+    for r in records(tables.get("performance")):
+        b = period_range(cell_text(r.get("period")))
         if b and b[0].year == year and b[1].year == year and b[0] <= q_end:
             results.setdefault(key(r), []).append(r)
     rows = []
     for k, prows in targets.items():
-        year_rows = [r for r in prows if _text(r.get("period")) == str(year)]
+        year_rows = [r for r in prows if cell_text(r.get("period")) == str(year)]
         used = year_rows or prows  # the year's own figure, else its halves/quarters added up
         target = sum(num(r["value"]) for r in used)
-        measure = next((_text(r.get("measure")) for r in used if _text(r.get("measure"))), "")
-        due = sum(num(r["value"]) * _elapsed(_text(r.get("period")), q_end) for r in used)
+        measure = next((cell_text(r.get("measure")) for r in used if cell_text(r.get("measure"))), "")
+        due = sum(num(r["value"]) * _elapsed(cell_text(r.get("period")), q_end) for r in used)
         acts = sorted((r for r in results.get(k, []) if num(r.get("value")) is not None
-                       and _text(r.get("measure")) in ("", measure)),
-                      key=lambda r: period_range(_text(r.get("period")))[1])
+                       and cell_text(r.get("measure")) in ("", measure)),
+                      key=lambda r: period_range(cell_text(r.get("period")))[1])
         actual: Optional[float] = None
         if acts:
             actual = num(acts[-1]["value"]) if measure == "%" else sum(num(r["value"]) for r in acts)
@@ -179,7 +169,7 @@ def task_achievements(tables: Mapping[str, pd.DataFrame], quarter: str) -> pd.Da
 
 def _by_item(df: Optional[pd.DataFrame]) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
-    for r in _records(df):
+    for r in records(df):
         out.setdefault(item_key(r.get("item_no")), []).append(r)
     return out
 
@@ -192,7 +182,7 @@ def summary_figures(tables: Mapping[str, pd.DataFrame], quarter: str) -> pd.Data
     """The quarter's published figures (SUMMARY_COLUMNS), in the order the report shows them."""
     year = quarter_range(quarter)[0].year
     q_end = quarter_range(quarter)[1]
-    items = _records(tables.get("items"))
+    items = records(tables.get("items"))
     budget = _by_item(tables.get("budget"))
     out: list[dict[str, Any]] = []
 
@@ -202,7 +192,7 @@ def summary_figures(tables: Mapping[str, pd.DataFrame], quarter: str) -> pd.Data
 
     n = len(items)
     add("items", "공약사업", n, "건", "보고서에 든 공약사업의 수")
-    counts = Counter(_text(r.get("status")) or "(미기재)" for r in items)
+    counts = Counter(cell_text(r.get("status")) or "(미기재)" for r in items)
     for s in [s for s in STATUS_ORDER if s in counts] + sorted(s for s in counts if s not in STATUS_ORDER):
         add("items_by_status", f"추진상황 {s}", counts[s], "건", "추진상황 칸에 적힌 그대로 센 사업 수", part=s)
     done = sum(counts[s] for s in DONE_STATUSES)
@@ -273,8 +263,8 @@ def summary_figures(tables: Mapping[str, pd.DataFrame], quarter: str) -> pd.Data
     add("execution_rate_secured", "집행률 (확보예산 대비)", _ratio(exec_year, secured_e) if n_exec_sec else None,
         "%", f"{year}년 집행액 ÷ {year}년 예산확보액 (둘 다 적힌 사업)")
 
-    findings = _records(tables.get("findings"))
-    to_fix = sum(1 for f in findings if _text(f.get("severity")) in SEVERITIES_TO_FIX)
+    findings = records(tables.get("findings"))
+    to_fix = sum(1 for f in findings if cell_text(f.get("severity")) in SEVERITIES_TO_FIX)
     add("findings_to_fix", "고칠 것 (오류·경고)", to_fix, "건", "오류·경고 수준의 검토의견 수 (‘고칠 것’ 목록)")
     return pd.DataFrame(out, columns=SUMMARY_COLUMNS)
 

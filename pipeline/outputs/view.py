@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 import pandas as pd
 
-from ..contract import COLUMNS, cell_number, item_key
+from ..contract import COLUMNS, cell_number, item_key, records
 from ..errors import InputError
 from ..vocab import FUND_LABELS, quarter_label
 from . import charts
@@ -27,12 +27,6 @@ __all__ = ["column_label", "fmt_num", "normalise_tables", "num", "records", "rep
 
 num = cell_number
 CHART_ITEMS_MAX = 30  # above this a per-item bar chart is longer than the table it repeats
-
-
-def records(df: Optional[pd.DataFrame]) -> list[dict[str, Any]]:
-    if df is None or len(df) == 0:
-        return []
-    return df.astype(object).where(df.notna(), None).to_dict("records")
 
 
 def _by_item(df: Optional[pd.DataFrame]) -> dict[str, list[dict]]:

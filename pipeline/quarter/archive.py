@@ -45,7 +45,7 @@ from ..outputs.summary import write_summary_csv
 from ..outputs.xlsx import write_xlsx
 from ..vocab import QUARTER_CODE, is_quarter, quarter_key
 from .combine import quarter_of
-from .diff import load_tables
+from .diff import diff_tables, load_tables, restatements
 
 TMP_PREFIX = ".tmp-"
 JOURNAL_PREFIX = ".journal-"
@@ -200,6 +200,18 @@ def previous_quarter(root: Path, quarter: str) -> Optional[str]:
     return before if before in list_quarters(root) else None
 
 
+def comparable_previous(root: Path, quarter: str, body: Optional[str]) -> tuple[Optional[str], str]:
+    """The archived quarter just before ``quarter`` that its diff is made against, or None and why not (in the
+    clerk's words): none archived, or archived for another reporting body."""
+    prev = quarter_before(quarter)
+    if prev not in list_quarters(root):
+        return None, f"이전 분기 {prev}의 보관본이 없어 변경 내역을 만들지 않았습니다"
+    other = body_of(root, prev)
+    if body and other and body != other:
+        return None, f"이전 분기 {prev} 보관본은 다른 기관({other})의 것이라 {body} 자료와 비교하지 않았습니다"
+    return prev, ""
+
+
 def body_of(root: Path, quarter: str) -> Optional[str]:
     """The reporting body (한빛구) the archived quarter's documents named, None when unknown."""
     m = _read_manifest(Path(root) / quarter) or {}
@@ -215,6 +227,19 @@ def versions(root: Path, quarter: str) -> list[Path]:
     kept = [p for p in root.iterdir() if p.is_dir() and p.name.startswith(quarter + VERSION_MARK)
             and (p / MANIFEST).is_file()]
     return sorted(kept, key=lambda p: p.name)
+
+
+def archived_at(folder: Path) -> Optional[str]:
+    """When an archived quarter (or a kept earlier version) was written, in this machine's local time as a clerk
+    reads it ("2026-12-04 18:45"); None when its manifest does not say."""
+    m = _read_manifest(Path(folder)) or {}
+    try:
+        when = datetime.fromisoformat(str(m.get("created_utc")))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def source_changes(old: Sequence[Mapping], new: Sequence[Mapping]) -> SourceChanges:
@@ -250,13 +275,18 @@ def _sources(sources: Sequence[Source]) -> list[dict]:
 
 
 def _build(folder: Path, quarter: str, tables: Mapping[str, pd.DataFrame], sources: list[dict],
-           body: Optional[str]) -> None:
-    """Every archive file into `folder`, each fsynced; manifest last, so a manifest means complete."""
+           body: Optional[str], previous: Optional[Mapping[str, pd.DataFrame]] = None) -> None:
+    """Every archive file into `folder`, each fsynced; manifest last, so a manifest means complete.
+    ``previous``: the comparable previous quarter's tables, whose diff fills the workbook's 변경 sheet."""
     from ..checks import check  # late: the checks are only needed when findings are not given
 
     full = dict(tables)
     if full.get("findings") is None:
         full["findings"] = check(full)
+    diff = None
+    if previous is not None:
+        diff = diff_tables(previous, full)
+        diff["restated"] = restatements(diff, quarter) if len(diff) else pd.Series([], dtype=bool)
     files: list[tuple[str, object]] = ([(f"{t}.csv", t) for t in ALL_TABLES] + [(f"{quarter}.xlsx", "xlsx")]
                                        + [("summary.csv", "summary")])
     half = len(files) // 2
@@ -264,7 +294,7 @@ def _build(folder: Path, quarter: str, tables: Mapping[str, pd.DataFrame], sourc
         if i == half:
             _pause("half")
         if what == "xlsx":
-            write_xlsx(folder / name, full)
+            write_xlsx(folder / name, full, quarter=quarter, diff=diff)
         elif what == "summary":
             write_summary_csv(folder / name, full, quarter)
         else:
@@ -312,10 +342,11 @@ def archive_quarter(root: Path, quarter: str, tables: Mapping[str, pd.DataFrame]
                     return ArchiveResult("unchanged", target, f"같은 원본 파일 {len(src)}개로 이미 보관되어 있어 바꾸지 않았습니다")
             else:
                 changes = source_changes(old_src, src)
+        prev, _ = comparable_previous(root, quarter, body)
         tmp = root / f"{TMP_PREFIX}{quarter}-{uuid.uuid4().hex}"
         tmp.mkdir()
         try:
-            _build(tmp, quarter, tables, src, body)
+            _build(tmp, quarter, tables, src, body, load_tables(root / prev) if prev else None)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

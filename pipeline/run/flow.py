@@ -26,6 +26,7 @@ from ..errors import InputError, OutputError
 from ..fsio import atomic_write_bytes, write_file_set
 from ..quarter.combine import quarter_of
 from ..resources import EXAMPLES, TEMPLATES
+from ..vocab import quarter_label
 from .batch import FileResult, print_outcomes, process_files
 from .cache import code_fingerprint
 from .console import err, say
@@ -51,9 +52,12 @@ def load_side(spec: str, archive_root: Path) -> tuple[str, dict[str, pd.DataFram
 
 
 def write_diff(old: dict, new: dict, out: Path, *, before: str, after: str,
-               pdf: bool = True, what: str = "") -> tuple[pd.DataFrame, list[Path]]:
+               pdf: bool = True, what: str = "",
+               labels: Optional[tuple[str, str]] = None,
+               title: Optional[str] = None) -> tuple[pd.DataFrame, list[Path]]:
     """diff.csv (contract shape) plus its rendering, swapped into ``out`` together; returns the diff with its
-    ``restated`` flags and the files written."""
+    ``restated`` flags and the files written.  ``labels``, ``title``: the two sides' names and the document's
+    when they are not two quarters."""
     from ..outputs.render import render_diff
     from ..quarter.diff import diff_tables, restatements
     from ..quarter.diff import write_diff as write_diff_csv
@@ -65,7 +69,7 @@ def write_diff(old: dict, new: dict, out: Path, *, before: str, after: str,
     def write(tmp: Path) -> None:
         write_diff_csv(tmp / "diff.csv", d.drop(columns=["restated"]))
         with rendering(f"변경 내역 만드는 중 ({what or f'{before} → {after}'}, {len(d)}건)"):
-            render_diff(d, tmp, before=before, after=after, tables=new, pdf=pdf)
+            render_diff(d, tmp, before=before, after=after, tables=new, pdf=pdf, labels=labels, title=title)
 
     write_file_set(out, write, names)
     return d, [out / n for n in names]
@@ -216,11 +220,21 @@ def _version_diff(run: Run, q: str, archived: dict, version: Path, out: QuarterO
         return
     try:
         d, _ = write_diff(load_tables(version), archived, folder, before=q, after=q, pdf=run.pdf,
-                          what=f"{q} 이전 보관본 대비")
+                          what=f"{q} 이전 보관본 대비", labels=version_labels(version),
+                          title=f"{quarter_label(q)} 다시 보관한 내용: 공약사업 변경 내역")
     except OSError as exc:
         raise OutputError(folder, exc) from exc
     out.version_diff = d
     say(f"{q}: 이전 보관본과 비교했습니다 — {change_counts(d)} ({folder})")
+
+
+def version_labels(version: Path) -> tuple[str, str]:
+    """The two sides of a quarter's diff against the archive it replaced: "이전 보관본 (2026-12-04 18:45
+    보관)" and "새 보관본"."""
+    from ..quarter.archive import archived_at
+
+    when = archived_at(version)
+    return ("이전 보관본" + (f" ({when} 보관)" if when else ""), "새 보관본")
 
 
 def _read_diff(folder: Path) -> pd.DataFrame:
@@ -229,16 +243,11 @@ def _read_diff(folder: Path) -> pd.DataFrame:
 
 def _previous(run: Run, q: str, body: Optional[str], out: QuarterOutcome) -> Optional[str]:
     """The archived quarter just before ``q`` of the same reporting body, or None with the reason said."""
-    from ..quarter.archive import body_of, list_quarters, quarter_before
+    from ..quarter.archive import comparable_previous
 
-    prev = quarter_before(q)
-    if prev not in list_quarters(run.archive_root):
-        out.no_diff = f"이전 분기 {prev}의 보관본이 없어 변경 내역을 만들지 않았습니다"
-        return None
-    other = body_of(run.archive_root, prev)
-    if body and other and body != other:
-        out.no_diff = f"이전 분기 {prev} 보관본은 다른 기관({other})의 것이라 {body} 자료와 비교하지 않았습니다"
-        return None
+    prev, why = comparable_previous(run.archive_root, q, body)
+    if prev is None:
+        out.no_diff = why
     return prev
 
 
