@@ -175,7 +175,8 @@ class _SparseRow:
 
 
 def fit_to_cells(table: Table, declared_rows: int, declared_cols: int) -> list[str]:
-    """Size ``table`` by the cells it holds, inside the size its file declares; return what had to be corrected.
+    """Size ``table`` by the cells it holds, inside the size its file declares; return what had to be corrected
+    (in the clerk's words: the reader passes them on as warnings, rows and columns counted from 1).
 
     A declared row or column count is only a claim and allocates nothing: the table becomes as large as its
     cells reach (declared rows or columns no cell fills are dropped) and a span running past the declared
@@ -186,20 +187,19 @@ def fit_to_cells(table: Table, declared_rows: int, declared_cols: int) -> list[s
     notes: list[str] = []
     for c in table.cells:
         if c.row < 0 or c.col < 0 or c.row >= declared_rows or c.col >= declared_cols:
-            raise ValueError(f"a cell at row {c.row}, column {c.col} lies outside the table's "
-                             f"{declared_rows} × {declared_cols}")
+            raise ValueError(f"{c.row + 1}행 {c.col + 1}열의 칸이 표({declared_rows} × {declared_cols}) 밖에 있습니다")
         if c.rowspan < 1 or c.colspan < 1:
-            raise ValueError(f"the cell at row {c.row}, column {c.col} spans {c.rowspan} × {c.colspan}")
+            raise ValueError(f"{c.row + 1}행 {c.col + 1}열 칸의 병합 크기가 {c.rowspan} × {c.colspan}입니다 (1보다 작음)")
         if c.row + c.rowspan > declared_rows or c.col + c.colspan > declared_cols:
-            notes.append(f"the cell at row {c.row}, column {c.col} spans {c.rowspan} × {c.colspan}, past the "
-                         f"table's {declared_rows} × {declared_cols}; cut at its edge")
+            notes.append(f"{c.row + 1}행 {c.col + 1}열 칸이 {c.rowspan} × {c.colspan}칸으로 합쳐져 표({declared_rows} × "
+                         f"{declared_cols}) 밖으로 나가므로 표 가장자리에서 잘랐습니다")
             c.rowspan = min(c.rowspan, declared_rows - c.row)
             c.colspan = min(c.colspan, declared_cols - c.col)
     rows = max((c.row + c.rowspan for c in table.cells), default=0)
     cols = max((c.col + c.colspan for c in table.cells), default=0)
     if (rows, cols) != (declared_rows, declared_cols):
-        notes.append(f"declares {declared_rows} × {declared_cols} but its cells fill {rows} × {cols}; "
-                     f"read as {rows} × {cols}")
+        notes.append(f"적힌 크기는 {declared_rows} × {declared_cols}이지만 칸은 {rows} × {cols}만큼만 채워져 있어 "
+                     f"{rows} × {cols} 크기로 읽었습니다")
     table.rows, table.cols = rows, cols
     return notes
 
@@ -215,8 +215,8 @@ class SlotBudget:
         """Count ``table``'s rows × cols; ValueError once the document's tables hold more than the limit."""
         self.used += table.rows * table.cols
         if self.used > self.limit:
-            raise ValueError(f"is {table.rows} × {table.cols}; the tables of one document may hold at most "
-                             f"{self.limit:,} cells")
+            raise ValueError(f"{table.rows:,} × {table.cols:,}칸이라 한 문서의 표가 담을 수 있는 {self.limit:,}칸을 "
+                             "넘습니다")
 
 
 @dataclass(slots=True)

@@ -219,14 +219,14 @@ def test_uninterrupted_subprocess_write_completes(tmp_path, q4, src, corpus):
 # ----------------------------------------------------------------------------- combining files of a quarter
 
 def test_duplicate_item_across_two_files_names_both(q4):
-    with pytest.raises(InputError, match="item 57 appears in both a.pdf and b.hwp"):
+    with pytest.raises(InputError, match="공약 57번이 두 파일에 모두 있습니다: a.pdf, b.hwp"):
         combine([("a.pdf", q4), ("b.hwp", q4)])
 
 
 def test_files_of_different_quarters_are_refused(corpus):
     q3 = load_truth(corpus / "cards/seed57-2021Q3.truth.json")
     h = load_truth(corpus / "compiled/hanbit-2023Q2.truth.json")
-    with pytest.raises(InputError, match="different report quarters"):
+    with pytest.raises(InputError, match="보고 분기가 서로 다른 파일이 함께 있습니다"):
         combine([("seed.pdf", q3), ("hanbit.pdf", h)])
 
 

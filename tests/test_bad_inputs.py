@@ -44,13 +44,13 @@ def _one_clear_line(proc: subprocess.CompletedProcess, name: str, *words: str) -
 @pytest.mark.parametrize(
     "name, words",
     [
-        ("encrypted-userpw.pdf", ["password-protected"]),
-        ("truncated-60pct.pdf", ["damaged"]),
-        ("empty.pdf", ["empty file"]),
-        ("scanned-image-only.pdf", ["no text layer"]),
-        ("unrelated-busan-workplan.pdf", ["no pledge item found"]),
-        ("pyhwp_password-12345.hwp", ["password-protected"]),
-        ("hwplib_distribution.hwp", ["no pledge item found"]),
+        ("encrypted-userpw.pdf", ["암호가 걸린 PDF", "암호를 풀고"]),
+        ("truncated-60pct.pdf", ["손상"]),
+        ("empty.pdf", ["빈 파일"]),
+        ("scanned-image-only.pdf", ["글자를 꺼낼 수 없는 PDF", "OCR"]),
+        ("unrelated-busan-workplan.pdf", ["공약 사업 카드를 찾지 못했습니다"]),
+        ("pyhwp_password-12345.hwp", ["암호가 걸린 HWP", "암호를 풀고"]),
+        ("hwplib_distribution.hwp", ["공약 사업 카드를 찾지 못했습니다"]),
     ],
 )
 def test_bad_file_is_refused_with_one_line(corpus: Path, tmp_path: Path, name: str, words: list[str]) -> None:
@@ -132,7 +132,7 @@ def test_zip_bomb_refused_fast_and_small(corpus: Path, tmp_path: Path) -> None:
     assert code == "1", proc.stderr
     assert float(seconds) < 5, f"took {seconds} s"
     assert int(rss_kb) < 300 * 1024, f"peak RSS {int(rss_kb) // 1024} MB"
-    _one_clear_line(proc, "zipbomb-section0-2GB.hwpx", "Contents/section0.xml", "limit")
+    _one_clear_line(proc, "zipbomb-section0-2GB.hwpx", "Contents/section0.xml", "한도")
 
 
 def test_batch_goes_on_past_bad_files(corpus: Path, tools: Path, tmp_path: Path) -> None:

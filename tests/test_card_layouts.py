@@ -17,8 +17,8 @@ from pipeline.model import Cell, Document, Table, TextBlock
 
 
 def warns(d: Document) -> list[str]:
-    """The normaliser's warnings on ``d`` without the ``item N:`` prefix it adds to an item's warnings."""
-    return [re.sub(r"^item \d+: ", "", w) for w in extract(d).warnings]
+    """The normaliser's warnings on ``d`` without the ``공약 N번:`` prefix it adds to an item's warnings."""
+    return [re.sub(r"^공약 \d+번: ", "", w) for w in extract(d).warnings]
 
 
 def T(rows: list[list[Optional[str]]], page: int = 1,
@@ -77,12 +77,13 @@ def test_quarters_without_any_year_warn_instead_of_vanishing() -> None:
     d = doc(TextBlock("□ 추진실적", 1), T([["구분", "목표", "1분기", "2분기"], ["회의", "6회", "1회", "2회"]]))
     res = extract(d)
     assert res.tables["performance"].empty
-    assert any("no period columns" in w for w in res.warnings)
+    assert any("기간 열이 없는 표라 읽지 않았습니다" in w for w in res.warnings)
+    assert "unread_table" in {f.check for f in res.findings}
 
 
 def test_budget_table_without_periods_warns() -> None:
     d = doc(TextBlock("□ 연차별 투자수요", 1), T([["구분", "내용"], ["시비", "100"]]))
-    assert any("투자수요" in w and "no period columns" in w for w in extract(d).warnings)
+    assert any("투자수요" in w and "기간 열이 없는 표라 읽지 않았습니다" in w for w in extract(d).warnings)
 
 
 PLAN_RESULT = T([["구분", "2021년", None, "2022년", None], [None, "계획", "실적", "계획", "실적"],
@@ -106,9 +107,8 @@ def test_budget_table_with_repeated_period_columns_warns() -> None:
     d = doc(TextBlock("□ 연차별 투자수요 (단위: 백만원)", 1), T([["구분", "2021", "2021년"], ["시비", "100", "90"]]))
     out = extract(d).tables
     assert rows(out["budget"], "fund", "period", "amount_mkrw") == [("city", "2021", 100)]
-    assert warns(d) == ["연차별 투자수요, p.1: column 3 was not read (period 2021 is read from another column)",
-                        "연차별 투자수요, p.1, row 2, column 3: '90' was not read (period 2021 is read from another "
-                        "column)"]
+    assert warns(d) == ["연차별 투자수요, p.1: 3번째 열을 읽지 않았습니다 (2021년 수치는 다른 열에서 읽었습니다)",
+                        "연차별 투자수요, p.1, 2행 3열: '90' 칸을 읽지 않았습니다 (2021년 수치는 다른 열에서 읽었습니다)"]
 
 
 def test_cumulative_column_is_not_the_total_column() -> None:
@@ -155,8 +155,8 @@ def test_eok_table_with_cell_units_and_two_numbers_in_one_cell() -> None:
         ("사업A", "district", "2022", 1), ("사업A", "district", "2023", -100)]
     # 16. the merged 지속 cell is reported once (info: no figure in it); the two numbers in one cell are a figure
     # cell no row took, reported as such, not joined
-    assert warns(d) == ["연차별 투자수요, p.1: not an amount '지속'",
-                        "연차별 투자수요, p.1, row 4, column 3: '100 200' was not read (not one amount)"]
+    assert warns(d) == ["연차별 투자수요, p.1: 금액 칸의 글자는 금액이 아니라 읽지 않았습니다 — '지속'",
+                        "연차별 투자수요, p.1, 4행 3열: '100 200' 칸을 읽지 않았습니다 (한 칸에 금액이 하나가 아닙니다)"]
     f = {x.check: x.severity for x in extract(d).findings}
     assert f == {"not_an_amount": "info", "unread_cell": "warning"}
 
@@ -197,7 +197,7 @@ def test_key_value_box_without_title_is_unidentified_not_item_0() -> None:
     assert res.tables["items"].empty and res.tables["performance"].empty  # no rows under a made-up number
     (f,) = [f for f in res.findings if f.check == "item_unidentified"]
     assert f.severity == "error" and f.page == "1" and f.found == "제57호 『테스트』"
-    assert "its 1 figures were not read" in f.message
+    assert "수치 1개를 읽지 않았습니다" in f.message
     assert (res.figures_read, res.figures_unread) == (0, 1)
 
 
@@ -216,7 +216,7 @@ def test_a_second_card_with_the_same_number_is_unidentified() -> None:
     res = extract(d)
     assert len(res.tables["items"]) == 1 and rows(res.tables["performance"], "task") == [("회의",)]
     (f,) = res.findings
-    assert f.check == "item_unidentified" and "number 57 is that of an earlier card" in f.message
+    assert f.check == "item_unidentified" and "번호 57번이 앞 카드와 같습니다" in f.message
 
 
 def test_number_before_an_amount_is_not_a_title() -> None:

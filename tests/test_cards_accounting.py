@@ -216,7 +216,7 @@ def test_gibberish_period_columns_are_named(seed: tuple[Document, dict]) -> None
     gibberish_periods(d)
     res = extract(d)
     columns = [f for f in res.findings if f.check == "unread_column"]
-    assert len(columns) == 4 and all("is not a period or a total" in f.message for f in columns)
+    assert len(columns) == 4 and all("기간도 합계도 아닌 열" in f.message for f in columns)
     plan = res.tables["plan"]
     assert "2018H2" not in set(plan["period"]) and set(plan["task"]) >= {"연석회의 지속"}  # never keyed by a figure
 

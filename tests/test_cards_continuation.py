@@ -165,7 +165,7 @@ def test_toc_over_two_pages_header_repeated_and_items_reported_elsewhere() -> No
     p2 = [head, ["", "8", "시민 안전체험관 건립", "안전총괄과", "별도 보고"], ["Ⅱ. 복지", "9", "청년 창업 지원", "일자리과", "5"]]
     d = toc_doc([p1, p2], card_page=3)
     assert table_of_contents(d) == {1: ELSEWHERE, 7: 3, 8: ELSEWHERE, 9: 5}
-    assert extract(d).warnings == ["목차 lists item 9 on page 5 but no card for it was found"]
+    assert extract(d).warnings == ["목차에 공약 9번(p.5)이 있지만 그 카드를 찾지 못했습니다"]
 
 
 def test_toc_with_printed_page_numbers_offset_from_physical_pages() -> None:

@@ -81,4 +81,4 @@ def test_a_stated_quarter_that_cannot_be_read_is_a_finding(statement: str) -> No
     assert set(res.tables["items"]["report_quarter"]) == {"2023Q2"}  # the newest 추진실적 quarter, and it says so
     (f,) = res.findings
     assert (f.check, f.severity, f.page, f.found) == ("report_quarter_unreadable", "warning", 1, statement)
-    assert "taken from the newest 추진실적 quarter" in f.message
+    assert "보고 분기 2023년 2분기는 추진실적의 가장 최근 분기에서 정했습니다" in f.message

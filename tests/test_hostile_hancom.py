@@ -25,12 +25,14 @@ from typing import Callable, Optional
 import hostile_hancom as H
 import pytest
 
+from pipeline.cards import NO_ITEM as CARDS_NO_ITEM
 from pipeline.errors import InputError
 from pipeline.model import Cell, SlotBudget, Table, fit_to_cells
 from pipeline.readers.hancom import ole
 from pipeline.readers.hancom.hwp import read_hwp
 from pipeline.readers.hancom.hwpx import read_hwpx
 from pipeline.readers.hancom.limits import zip_directory_size
+from pipeline.readers.hancom.refusals import damaged, too_big
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT_S = 60  # the bound per file; a probe takes 1-3 s here
@@ -74,12 +76,12 @@ def run_cli(*args: str, limit: float = 2 * LIMIT_S) -> Run:
 def assert_bounded(run: Run) -> None:
     assert run.seconds < LIMIT_S, f"took {run.seconds:.1f} s"
     assert run.peak_rss < LIMIT_RSS, f"peak RSS {run.peak_rss / 1e6:.0f} MB"
-    assert not any("Traceback" in x or "internal error" in x for x in run.lines), run.lines
+    assert not any("Traceback" in x or "내부 오류" in x for x in run.lines), run.lines
 
 
 # -- the probes --------------------------------------------------------------------------------------------
 
-NO_ITEM = "no pledge item found"  # a probe that reads correctly is still not a pledge card
+NO_ITEM = CARDS_NO_ITEM  # a probe that reads correctly is still not a pledge card
 
 
 @dataclass
@@ -95,64 +97,65 @@ class Probe:
 PROBES = [
     # declared sizes: read by the cells that exist, or refused; never allocated
     Probe("hwp-table-declares-65535", H.hwp_table_declares_65535, "hwp", shape=(2, 2),
-          warnings=("table 1 declares 65535 × 65535 but its cells fill 2 × 2; read as 2 × 2",)),
+          warnings=("표 1: 적힌 크기는 65535 × 65535이지만 칸은 2 × 2만큼만 채워져 있어 2 × 2 크기로 읽었습니다",)),
     Probe("hwp-cell-spans-65535", H.hwp_cell_spans_65535, "hwp", shape=(2, 2),
-          warnings=("table 1: the cell at row 0, column 0 spans 65535 × 65535, past the table's 2 × 2; cut at its edge",)),
+          warnings=("표 1: 1행 1열 칸이 65535 × 65535칸으로 합쳐져 표(2 × 2) 밖으로 나가므로 표 가장자리에서 잘랐습니다",)),
     Probe("hwp-cell-at-65534", H.hwp_cell_at_65534, "hwp",
-          error="HWP is damaged: BodyText/Section0, table 1: a cell at row 65534, column 65534 lies outside the table's 2 × 2"),
+          error=damaged("HWP", "BodyText/Section0, 표 1: 65535행 65535열의 칸이 표(2 × 2) 밖에 있습니다")),
     Probe("hwp-300-tables-of-1000x1000", H.hwp_many_wide_tables, "hwp",
-          error="HWP BodyText/Section0, table 2 is 1000 × 1000; the tables of one document may hold at most 1,000,000 "
-                "cells — check that it is a real pledge report"),
+          error=too_big("HWP의 BodyText/Section0, 표 2: 1,000 × 1,000칸이라 한 문서의 표가 담을 수 있는 1,000,000칸을 "
+                        "넘습니다")),
     Probe("hwpx-table-declares-100000", H.hwpx_table_declares, "hwpx", shape=(2, 2),
-          warnings=("table 1 declares 100000 × 100000 but its cells fill 2 × 2; read as 2 × 2",)),
+          warnings=("표 1: 적힌 크기는 100000 × 100000이지만 칸은 2 × 2만큼만 채워져 있어 2 × 2 크기로 읽었습니다",)),
     Probe("hwpx-cell-spans-100000", H.hwpx_cell_spans, "hwpx", shape=(2, 2),
-          warnings=("table 1: the cell at row 0, column 0 spans 100000 × 100000, past the table's 2 × 2; cut at its edge",)),
+          warnings=("표 1: 1행 1열 칸이 100000 × 100000칸으로 합쳐져 표(2 × 2) 밖으로 나가므로 표 가장자리에서 잘랐습니다",)),
     Probe("hwpx-cell-at-100000", H.hwpx_cell_at, "hwpx",
-          error="HWPX is damaged: Contents/section0.xml, table 1: a cell at row 100000, column 100000 lies outside the "
-                "table's 2 × 2"),
+          error=damaged("HWPX", "Contents/section0.xml, 표 1: 100001행 100001열의 칸이 표(2 × 2) 밖에 있습니다")),
     Probe("hwpx-row-addr-minus-3", lambda: H.hwpx_cell_at(-3, 0), "hwpx",
-          error="HWPX is damaged: Contents/section0.xml, table 1: a cell at row -3, column 0 lies outside the table's 2 × 2"),
+          error=damaged("HWPX", "Contents/section0.xml, 표 1: -2행 1열의 칸이 표(2 × 2) 밖에 있습니다")),
     Probe("hwpx-negative-span", lambda: H.hwpx_with(H.hwpx_table(2, 2, [(0, 0, -1, 1, "x")])), "hwpx",
-          error="HWPX is damaged: Contents/section0.xml, table 1: the cell at row 0, column 0 spans -1 × 1"),
+          error=damaged("HWPX", "Contents/section0.xml, 표 1: 1행 1열 칸의 병합 크기가 -1 × 1입니다 (1보다 작음)")),
     Probe("hwpx-300-tables-of-1000x1000", H.hwpx_many_wide_tables, "hwpx",
-          error="HWPX Contents/section0.xml, table 2 is 1000 × 1000; the tables of one document may hold at most "
-                "1,000,000 cells — check that it is a real pledge report"),
+          error=too_big("HWPX의 Contents/section0.xml, 표 2: 1,000 × 1,000칸이라 한 문서의 표가 담을 수 있는 "
+                        "1,000,000칸을 넘습니다")),
     # OLE container: loops and absurd counts refused before olefile walks them
     Probe("hwp-difat-self-loop", H.hwp_difat_self_loop, "hwp",
-          error="HWP is damaged: the OLE header claims 4294967295 FAT sectors; a file of this size needs at most 110"),
+          error=damaged("HWP", "OLE 머리에 FAT 섹터가 4294967295개라고 적혀 있지만 이 크기의 파일에는 많아야 110개면 "
+                               "됩니다")),
     Probe("hwp-difat-two-cycle", H.hwp_difat_two_cycle, "hwp",
-          error="HWP is damaged: the OLE header claims 127109 FAT sectors; a file of this size needs at most 110"),
+          error=damaged("HWP", "OLE 머리에 FAT 섹터가 127109개라고 적혀 있지만 이 크기의 파일에는 많아야 110개면 됩니다")),
     Probe("hwp-difat-loop-8mb", H.hwp_difat_loop_in_8mb, "hwp",
-          error="HWP is damaged: the OLE sector list (DIFAT) loops back to sector 16400"),
+          error=damaged("HWP", "OLE 섹터 목록(DIFAT)이 16400번 섹터로 되돌아갑니다")),
     Probe("hwp-fat-sector-past-end", H.hwp_fat_sector_past_end, "hwp",
-          error="HWP is damaged: the OLE sector list names sector 16777200, past the file's 5 sectors"),
+          error=damaged("HWP", "OLE 섹터 목록에서 가리키는 16777200번 섹터가 파일에 없습니다 (섹터 5개)")),
     Probe("hwp-fat-listed-109-times", H.hwp_fat_lists_one_sector_109_times, "hwp", shape=(2, 2)),
     Probe("hwp-directory-chain-loops", H.hwp_directory_loops, "hwp",
-          error="HWP is damaged: the OLE directory chain loops back to sector 1"),
+          error=damaged("HWP", "OLE 디렉터리의 섹터 사슬이 1번 섹터로 되돌아갑니다")),
     Probe("hwp-mini-stream-loops", H.hwp_ministream_loops, "hwp",
-          error="HWP is damaged: the OLE mini stream chain loops back to sector 4"),
-    Probe("hwp-minifat-loops", H.hwp_minifat_loops, "hwp", error="HWP is damaged: the OLE MiniFAT chain loops back to sector 3"),
+          error=damaged("HWP", "OLE 미니 스트림의 섹터 사슬이 4번 섹터로 되돌아갑니다")),
+    Probe("hwp-minifat-loops", H.hwp_minifat_loops, "hwp",
+          error=damaged("HWP", "OLE MiniFAT의 섹터 사슬이 3번 섹터로 되돌아갑니다")),
     Probe("hwp-20k-entries-chained", H.hwp_directory_entries, "hwp",
-          error="HWP is damaged: the OLE directory tree is more than 256 levels deep (20008 entries; a balanced one is "
-                "at most about 30)"),
+          error=damaged("HWP", "OLE 디렉터리 트리가 256단계보다 깊습니다 (항목 20008개; 균형 잡힌 트리라면 많아야 "
+                               "30단계쯤)")),
     Probe("hwp-20k-entries-balanced", lambda: H.hwp_directory_entries(20_000, chain=False), "hwp", shape=(2, 2)),
     Probe("hwp-30001-entries", lambda: H.hwp_directory_entries(30_001, chain=False), "hwp",
-          error="HWP is damaged: the OLE directory holds more than 30,000 entries"),
+          error=damaged("HWP", "OLE 디렉터리 항목이 30,000개를 넘습니다")),
     # HWPX: members, entities, depth
     Probe("hwpx-100000-members", H.hwpx_many_members, "hwpx",
-          error="HWPX is damaged: its zip directory is 5 MB (limit 4 MB), more members than a document holds"),
+          error=damaged("HWPX", "zip 목록이 5 MB로 한도 4 MB를 넘습니다 (문서 하나에 담길 수 없는 수의 파일)")),
     Probe("hwpx-two-section0", H.hwpx_two_section0, "hwpx",
-          error="HWPX is damaged: the zip holds two members named Contents/section0.xml"),
+          error=damaged("HWPX", "zip 안에 Contents/section0.xml 파일이 두 개 있습니다")),
     Probe("hwpx-entity-in-text", H.hwpx_entity_in_text, "hwpx",
-          error="HWPX is damaged: Contents/section0.xml has a DOCTYPE, which 한글 never writes (its entity references "
-                "could only be dropped or guessed)"),
+          error=damaged("HWPX", "Contents/section0.xml에 한글이 쓰지 않는 DOCTYPE이 있습니다 (그 안의 엔티티 참조는 "
+                                "버리거나 짐작할 수밖에 없음)")),
     Probe("hwpx-undefined-entity", lambda: H.hwpx_with(H.hwpx_table(1, 1, [(0, 0, 1, 1, "예산 &e;")])), "hwpx",
-          error="HWPX is damaged: Contents/section0.xml uses an entity reference that is not defined (Entity 'e' not defined)"),
+          error=damaged("HWPX", "Contents/section0.xml에 정의되지 않은 엔티티 참조가 있습니다 (&e;)")),
     Probe("hwpx-nested-300", H.hwpx_nested, "hwpx",
-          error="HWPX is damaged: Contents/section0.xml nests elements more than 256 levels deep"),
+          error=damaged("HWPX", "Contents/section0.xml의 요소가 256단계보다 깊게 겹쳐 있습니다")),
     Probe("hwpx-text-over-10mb", H.hwpx_text_over_10mb, "hwpx",
-          error="HWPX is damaged: Contents/section0.xml holds a text or name past the XML parser's size limit (10 MB in one "
-                "piece)"),
+          error=damaged("HWPX", "Contents/section0.xml에 XML 해석기의 한도(한 덩어리 10 MB)를 넘는 글자나 이름이 "
+                                "있습니다")),
 ]
 
 
@@ -231,15 +234,16 @@ def test_probe_alone_via_the_command_line(probe: Probe, tmp_path: Path) -> None:
 
 SEED_VARIANTS = {
     "hwp-declares-65535": ("seed57-2021Q4.hwp", H.seed_hwp_table_declares,
-                           "table 3 declares 65535 × 65535 but its cells fill 11 × 9; read as 11 × 9"),
+                           "표 3: 적힌 크기는 65535 × 65535이지만 칸은 11 × 9만큼만 채워져 있어 11 × 9 크기로 읽었습니다"),
     "hwp-last-cell-spans-65535": ("seed57-2021Q4.hwp", H.seed_hwp_last_cell_spans,
-                                  "table 3: the cell at row 10, column 8 spans 65535 × 65535, past the table's 11 × 9; "
-                                  "cut at its edge"),
+                                  "표 3: 11행 9열 칸이 65535 × 65535칸으로 합쳐져 표(11 × 9) 밖으로 나가므로 표 "
+                                  "가장자리에서 잘랐습니다"),
     "hwpx-declares-100000": ("seed57-2021Q4.hwpx", H.seed_hwpx_table_declares,
-                             "table 3 declares 100000 × 100000 but its cells fill 11 × 9; read as 11 × 9"),
+                             "표 3: 적힌 크기는 100000 × 100000이지만 칸은 11 × 9만큼만 채워져 있어 11 × 9 크기로 "
+                             "읽었습니다"),
     "hwpx-last-cell-spans-100000": ("seed57-2021Q4.hwpx", H.seed_hwpx_last_cell_spans,
-                                    "table 3: the cell at row 10, column 8 spans 100000 × 100000, past the table's "
-                                    "11 × 9; cut at its edge"),
+                                    "표 3: 11행 9열 칸이 100000 × 100000칸으로 합쳐져 표(11 × 9) 밖으로 나가므로 "
+                                    "표 가장자리에서 잘랐습니다"),
 }
 
 
@@ -303,7 +307,7 @@ def test_predefined_entities_and_character_references_are_kept(tmp_path: Path) -
 def test_doctype_without_entities_is_refused_too(tmp_path: Path) -> None:
     path = tmp_path / "dt.hwpx"
     path.write_bytes(H.hwpx_with(H.hwpx_table(1, 1, [(0, 0, 1, 1, "x")]), prolog="<!DOCTYPE hs:sec>"))
-    with pytest.raises(InputError, match=r"^HWPX is damaged: Contents/section0.xml has a DOCTYPE"):
+    with pytest.raises(InputError, match=r"^HWPX 파일이 손상되었습니다: Contents/section0.xml에 한글이 쓰지 않는 DOCTYPE"):
         read_hwpx(path)
 
 
@@ -375,16 +379,16 @@ def test_fit_to_cells_keeps_a_well_formed_table() -> None:
 def test_fit_to_cells_sizes_by_the_cells_and_cuts_spans_at_the_declared_edge() -> None:
     t = Table(0, 0, [Cell(0, 0, 1, 1, "a"), Cell(0, 1, 9, 9, "b")])
     notes = fit_to_cells(t, 3, 2)
-    assert notes == ["the cell at row 0, column 1 spans 9 × 9, past the table's 3 × 2; cut at its edge"]
+    assert notes == ["1행 2열 칸이 9 × 9칸으로 합쳐져 표(3 × 2) 밖으로 나가므로 표 가장자리에서 잘랐습니다"]
     assert (t.rows, t.cols, t.cells[1].rowspan, t.cells[1].colspan) == (3, 2, 3, 1)
     empty = Table(0, 0, [])
-    assert fit_to_cells(empty, 5, 5) == ["declares 5 × 5 but its cells fill 0 × 0; read as 0 × 0"]
+    assert fit_to_cells(empty, 5, 5) == ["적힌 크기는 5 × 5이지만 칸은 0 × 0만큼만 채워져 있어 0 × 0 크기로 읽었습니다"]
 
 
 @pytest.mark.parametrize("cell, why", [
-    (Cell(-1, 0, 1, 1, ""), "a cell at row -1, column 0 lies outside the table's 2 × 2"),
-    (Cell(0, 2, 1, 1, ""), "a cell at row 0, column 2 lies outside the table's 2 × 2"),
-    (Cell(0, 0, 0, 1, ""), "the cell at row 0, column 0 spans 0 × 1"),
+    (Cell(-1, 0, 1, 1, ""), "0행 1열의 칸이 표(2 × 2) 밖에 있습니다"),
+    (Cell(0, 2, 1, 1, ""), "1행 3열의 칸이 표(2 × 2) 밖에 있습니다"),
+    (Cell(0, 0, 0, 1, ""), "1행 1열 칸의 병합 크기가 0 × 1입니다 (1보다 작음)"),
 ])
 def test_fit_to_cells_refuses_a_cell_it_cannot_place(cell: Cell, why: str) -> None:
     with pytest.raises(ValueError) as e:
@@ -396,7 +400,7 @@ def test_slot_budget_counts_the_document() -> None:
     budget = SlotBudget(limit=100)
     budget.take(Table(5, 10, []))
     budget.take(Table(5, 10, []))
-    with pytest.raises(ValueError, match=r"^is 1 × 1; the tables of one document may hold at most 100 cells$"):
+    with pytest.raises(ValueError, match=r"^1 × 1칸이라 한 문서의 표가 담을 수 있는 100칸을 넘습니다$"):
         budget.take(Table(1, 1, []))
 
 

@@ -24,7 +24,7 @@ PAIRS = [
     "rhwp_table-vpos-01",
     "rhwp_tb-org-02",
 ]
-PASSWORD_MSG = "HWP is password-protected — remove the password in 한글 and submit again"
+PASSWORD_MSG = "암호가 걸린 HWP입니다 — 한글에서 암호를 풀고 저장해 다시 제출하세요"
 
 
 def test_real_hwp_tables_equal_expected(corpus: Path) -> None:
@@ -81,14 +81,14 @@ def test_password_protected_hwp(corpus: Path, where: str) -> None:
 
 
 def test_pdf_renamed_hwp_is_not_hwp(corpus: Path) -> None:
-    with pytest.raises(InputError, match="^not an HWP 5.0 file"):
+    with pytest.raises(InputError, match="^HWP 5.0 파일이 아닙니다"):
         read_hwp(corpus / "bad/pdf-renamed.hwp")
 
 
 def test_hwp3_file(tmp_path: Path) -> None:
     p = tmp_path / "old.hwp"
     p.write_bytes(b"HWP Document File V3.00 \x1a\x01\x02\x03\x04\x05" + b"\0" * 200)
-    with pytest.raises(InputError, match="HWP 3.x"):
+    with pytest.raises(InputError, match="^HWP 3.x 파일은 읽을 수 없습니다"):
         read_hwp(p)
 
 
@@ -98,7 +98,7 @@ def test_ole_without_fileheader(corpus: Path, tmp_path: Path) -> None:
     assert data.count(name) == 1
     p = tmp_path / "nohdr.hwp"
     p.write_bytes(data.replace(name, "FileHeadeX".encode("utf-16le")))
-    with pytest.raises(InputError, match="^not an HWP 5.0 file"):
+    with pytest.raises(InputError, match="^HWP 5.0 파일이 아닙니다"):
         read_hwp(p)
 
 
@@ -106,9 +106,9 @@ def test_inflate_is_bounded_while_streaming() -> None:
     c = zlib.compressobj(9, zlib.DEFLATED, -15)
     bomb = c.compress(b"\0" * 10_000_000) + c.flush()
     assert len(bomb) < 20_000
-    with pytest.raises(InputError, match="inflates past 1 MB"):
+    with pytest.raises(InputError, match="압축을 풀면 한도 1 MB를 넘습니다"):
         inflate_raw(bomb, Budget(), "BodyText/Section0", limit=1024 * 1024)
-    with pytest.raises(InputError, match="more than"):
+    with pytest.raises(InputError, match="문서 전체의 압축 해제 한도 2 MB를 넘었습니다"):
         inflate_raw(bomb, Budget(total=2 * 1024 * 1024), "BodyText/Section0")
     assert len(inflate_raw(bomb, Budget(), "BodyText/Section0")) == 10_000_000
 

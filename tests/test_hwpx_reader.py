@@ -98,7 +98,8 @@ def test_vertical_label_is_one_line_per_paragraph(corpus: Path) -> None:
 def test_zipbomb_refused_before_inflating(corpus: Path) -> None:
     with pytest.raises(InputError) as e:
         read_hwpx(corpus / "bad/zipbomb-section0-2GB.hwpx")
-    assert str(e.value) == "HWPX member Contents/section0.xml is 2.3 GB uncompressed (limit 64 MB)"
+    assert str(e.value) == ("HWPX 안의 Contents/section0.xml 파일은 압축을 풀면 2.3 GB로 한도 64 MB를 넘습니다 — 실제 공약 "
+                            "보고서인지 확인하세요")
 
 
 def test_path_traversal_member_is_ignored(corpus: Path, tmp_path: Path, monkeypatch) -> None:
@@ -123,7 +124,7 @@ def test_encrypted_hwpx_manifest(corpus: Path, tmp_path: Path) -> None:
         b"</odf:encryption-data></odf:file-entry></odf:manifest>"
     )
     path = _rezip(corpus / "cards/seed57-2021Q4.hwpx", tmp_path / "enc.hwpx", {"META-INF/manifest.xml": manifest})
-    with pytest.raises(InputError, match=r"^HWPX is encrypted"):
+    with pytest.raises(InputError, match=r"^암호가 걸린 HWPX입니다"):
         read_hwpx(path)
 
 
@@ -152,7 +153,7 @@ def test_member_lying_about_its_size_is_refused(corpus: Path, tmp_path: Path) ->
         data[i : i + 4] = (100).to_bytes(4, "little")
     path = tmp_path / "liar.hwpx"
     path.write_bytes(bytes(data))
-    with pytest.raises(InputError, match="HWPX is damaged"):
+    with pytest.raises(InputError, match="^HWPX 파일이 손상되었습니다"):
         read_hwpx(path)
 
 
@@ -160,7 +161,7 @@ def test_member_lying_about_its_size_is_refused(corpus: Path, tmp_path: Path) ->
 def test_not_a_zip_is_damaged(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "x.hwpx"
     path.write_bytes(content)
-    with pytest.raises(InputError, match="^HWPX is damaged"):
+    with pytest.raises(InputError, match="^HWPX 파일이 손상되었습니다"):
         read_hwpx(path)
 
 

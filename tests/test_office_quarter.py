@@ -49,7 +49,7 @@ def test_the_clerks_quarter(corpus: Path, compiled_pdf, tmp_path: Path) -> None:
     q2 = _make_report(office)
     assert q2.returncode == 1, q2.stdout + q2.stderr
     about = [l for l in q2.stderr.splitlines() if "복지정책과.hwp" in l]
-    assert len(about) == 1 and "password" in about[0].lower(), q2.stderr
+    assert len(about) == 1 and "암호가 걸린 HWP" in about[0], q2.stderr
     assert [s["name"] for s in manifest(out / "archive", "2023Q2")["sources"]] == ["일자리경제과.pdf"]
     summary_row = [l for l in q2.stdout.splitlines() if l.strip().startswith("복지정책과.hwp")]
     assert summary_row and "못 읽음" in summary_row[0], q2.stdout

@@ -3,49 +3,36 @@
 The commands are run the way a clerk meets them — help, usage errors, a report
 with a good card, a password-protected file and a stray .txt, a re-run, a late
 quarter, a corrected file, wrong paths, extract and diff — and every line of
-stdout and stderr is searched for English words.  What is not the run layer's
-own wording is taken out first: file paths, option names, format names, and the
-reasons the readers and the normaliser give (they are collected by reading the
-same files through the batch; their wording belongs to the readers' engineers).
+stdout and stderr is searched for English words (``korean_words.english``: file
+paths, option names, format names and quoted card text are names or data, not
+prose).  Nothing is exempt: the reasons the readers and the normaliser give are
+checked like the run layer's own words (test_messages_korean checks every one of
+them over the corpus and the hostile inputs).
 """
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from pathlib import Path
 
 from conftest import run_cli
+from korean_words import english
 
-from pipeline.run.batch import process_files
-
-# Names, not prose: formats, units, command and placeholder names, default folder names, the version string.
-ALLOWED = {
-    "pdf", "hwp", "hwpx", "csv", "json", "html", "xlsx", "mb", "gb", "sha256", "traceback", "python", "pipeline",
-    "make", "args", "extract", "tables", "report", "diff", "file", "dir", "old", "new", "input", "output",
-    "archive", "pledge", "replaced", "pages", "png", "items", "budget", "plan", "performance", "findings",
-    "collect",
-}
-PATHISH = re.compile(r"'[^']*'|\S*[/\\]\S*|\S+\.(?:pdf|hwp|hwpx|csv|txt|xlsx|html|json)\b|--?[a-z][a-z-]*", re.I)
-WORD = re.compile(r"[A-Za-z]{3,}")
+from pipeline.errors import InputError
+from pipeline.readers.hancom.refusals import damaged
 
 
-def _english(line: str, foreign: list[str]) -> list[str]:
-    for text in sorted(foreign, key=len, reverse=True):
-        line = line.replace(text, " ")
-    line = PATHISH.sub(" ", line)
-    return [w for w in WORD.findall(line) if w.lower() not in ALLOWED]
-
-
-def _reader_words(files: list[Path]) -> list[str]:
-    """What the readers and the normaliser say about these files (their reasons and warnings)."""
-    out = []
-    for r in process_files(files, jobs=2, cache_dir=None, progress=False):
-        if r.message:
-            out.append(r.message)
-        if r.ok:
-            out.extend(r.warnings())
-    return [w for w in out if w]
+def test_the_checker_catches_an_english_reason_and_passes_a_korean_one() -> None:
+    """The checker is what keeps English out: the readers' old English reasons must trip it, their Korean pass."""
+    for old in ("x.hwp: HWP is damaged: BodyText/Section0 ends inside a record header",
+                "x.pdf: PDF is password-protected (user password required)",
+                "x.pdf: 경고: 공약 7번: 연차별 투자수요, p.2, 3행 4열: '90' was not read",
+                "x.hwpx: no pledge item found", "3쪽: PDF를 해석하다 만난 문제를 넘기고 읽었습니다: Cannot set gray level"):
+        assert english(old), old
+    new = str(InputError(damaged("HWP", "BodyText/Section0 스트림이 레코드 머리 중간에서 끊깁니다"), page=3))
+    assert english(f"x.hwp: {new}") == []
+    assert english("x.pdf: 1쪽: 용지 크기(MediaBox)가 없어 US Letter 크기로 보았습니다") == []
+    assert english("x.pdf: 연차별 투자수요, p.1: 기간이 아닌 열: 'Total amount'") == []  # quoted card text is data
 
 
 def test_what_the_cli_prints_is_korean(corpus: Path, tmp_path: Path) -> None:
@@ -55,9 +42,6 @@ def test_what_the_cli_prints_is_korean(corpus: Path, tmp_path: Path) -> None:
     shutil.copy(cards / "seed57-2021Q4.hwpx", inp / "복지정책과.hwpx")
     shutil.copy(bad / "pyhwp_password-12345.hwp", inp / "일자리경제과.hwp")
     (inp / "제출 목록.txt").write_text("메모", encoding="utf-8")
-    foreign = _reader_words([inp / "복지정책과.hwpx", inp / "일자리경제과.hwp", cards / "seed57-2021Q3.hwpx",
-                             cards / "seed57-2021Q4.lo.pdf", bad / "empty.pdf", tmp_path / "없는파일.pdf"])
-
     def report(*extra: str):
         return run_cli("report", "--input", str(inp), "--output", str(out), "--no-pdf", "--jobs", "2", *extra)
 
@@ -96,15 +80,15 @@ def test_what_the_cli_prints_is_korean(corpus: Path, tmp_path: Path) -> None:
 
     assert runs["first report"].returncode == 1  # the password-protected file
     assert "다시 보관했습니다" in runs["corrected file"].stdout
-    english = []
+    found = []
     dump = os.environ.get("OFFICE_WORDS_DUMP")
     if dump:
         Path(dump).write_text("\n".join(f"=== {n} (exit {p.returncode})\n{p.stdout}{p.stderr}" for n, p in runs.items()),
                               encoding="utf-8")
     for name, proc in runs.items():
         for line in (proc.stdout + proc.stderr).splitlines():
-            words = _english(line, foreign)
+            words = english(line)
             if words:
-                english.append(f"[{name}] {line}  → {words}")
-    assert not english, "\n".join(english)
+                found.append(f"[{name}] {line}  → {words}")
+    assert not found, "\n".join(found)
     assert sum(len(p.stdout + p.stderr) for p in runs.values()) > 5000  # the commands really printed

@@ -83,4 +83,4 @@ def test_page_split_reads_equal_whole_reads(corpus: Path, monkeypatch: pytest.Mo
             b = s.tables[table].drop(columns=[c for c in s.tables[table] if c.startswith("src_")])
             assert a.equals(b), table
     scan = batch.process_files([corpus / "bad" / "scanned-image-only.pdf"], jobs=2, cache_dir=None, progress=False)[0]
-    assert scan.status == "error" and "no text layer" in scan.message
+    assert scan.status == "error" and "글자를 꺼낼 수 없는 PDF" in scan.message

@@ -424,7 +424,7 @@ def test_tables_pages_and_debug_pictures(tmp_path: Path):
     proc = run_cli("tables", str(pdf), "--debug")  # alone: the old "show tracebacks" flag
     assert proc.returncode == 0 and not (tmp_path / "True").exists()
     proc = run_cli("tables", str(pdf), "--pages", "3")
-    assert proc.returncode == 1 and proc.stderr.strip() == f"{pdf}: page 3 does not exist (the PDF has 2 pages)"
+    assert proc.returncode == 1 and proc.stderr.strip() == f"{pdf}: 3쪽은 없습니다 (이 PDF는 2쪽까지 있습니다) — --pages를 1~2 안에서 지정하세요"
     proc = run_cli("tables", str(pdf), "--pages", "two")
     assert proc.returncode == 2 and "--pages takes pages like 3, 2-5 or 1,4" in proc.stderr
 

@@ -78,7 +78,7 @@ def run_cli(*args: str, limit: float = 2 * LIMIT_S) -> Run:
 def assert_bounded(run: Run, per_file: int = 1) -> None:
     assert run.seconds < LIMIT_S * per_file, f"took {run.seconds:.1f} s"
     assert run.peak_rss < LIMIT_RSS, f"peak RSS {run.peak_rss / 1e6:.0f} MB"
-    assert not any("Traceback" in x or "internal error" in x for x in run.lines), run.lines
+    assert not any("Traceback" in x or "내부 오류" in x for x in run.lines), run.lines
 
 
 # -- 1. turned pages read like upright ones ------------------------------------------------------------------

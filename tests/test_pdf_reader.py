@@ -12,8 +12,9 @@ from lxml import etree
 
 from pipeline.errors import InputError
 from pipeline.model import Document, Table, TextBlock
+from pipeline.readers.pdf.document import MSG_PASSWORD, MSG_TRUNCATED, MSG_UNREADABLE
 from pipeline.readers.pdf.grid import find_grids
-from pipeline.readers.pdf.reader import read_pdf
+from pipeline.readers.pdf.reader import MSG_NO_TEXT, read_pdf
 from pipeline.readers.pdf.segments import segments_from_objects
 from pipeline.readers.pdf.text import block_text, dedupe
 
@@ -293,9 +294,9 @@ def test_compiled_item4_performance_header_and_body(corpus: Path, name: str):
 @pytest.mark.parametrize(
     "name, message",
     [
-        ("encrypted-userpw.pdf", "PDF is password-protected (user password required)"),
-        ("truncated-60pct.pdf", "PDF is damaged/truncated"),
-        ("scanned-image-only.pdf", "no text layer (scanned/image-only PDF); OCR is not supported"),
+        ("encrypted-userpw.pdf", MSG_PASSWORD),
+        ("truncated-60pct.pdf", MSG_TRUNCATED),
+        ("scanned-image-only.pdf", MSG_NO_TEXT),
     ],
 )
 def test_bad_pdf_gives_one_clear_line(corpus: Path, name: str, message: str):
@@ -307,7 +308,7 @@ def test_bad_pdf_gives_one_clear_line(corpus: Path, name: str, message: str):
 def test_non_pdf_bytes_give_cannot_be_read(corpus: Path):
     with pytest.raises(InputError) as err:
         read_pdf(corpus / "bad" / "hwp-renamed.pdf")
-    assert str(err.value).startswith("PDF cannot be read (")
+    assert str(err.value) == MSG_UNREADABLE
 
 
 def test_owner_password_only_reads_normally(corpus: Path, seed_docs: dict[str, Document]):

@@ -1,7 +1,7 @@
 """Real Korean public-sector PDFs (../shared/corpus/real/pdf): none is a pledge card, none may crash.
 
 Each file goes through the whole pipeline in the batch's own workers: the outcome
-is rows, "no pledge item found", or one of our own clear errors — never an
+is rows, "공약 사업 카드를 찾지 못했습니다" (no_items), or one of our own clear errors — never an
 internal error or a hang.  On the way, every table the reader built must cover
 its grid exactly once (the reader's structural promise; a blank form is a table too).
 """

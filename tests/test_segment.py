@@ -195,7 +195,7 @@ def test_items_of_a_compiled_report_and_their_pages() -> None:
 def test_toc_cross_check_warns_about_a_missed_item() -> None:
     toc = [TextBlock("목 차", page=1), tbl([["번호", "공약사업명", "쪽"], ["7", "테스트 사업", "2"], ["9", "없는 사업", "3"]], page=1)]
     d = doc([*toc, *card(*PERF, page=2)], fmt="pdf", pages=3)
-    assert extract(d).warnings == ["목차 lists item 9 on page 3 but no card for it was found"]
+    assert extract(d).warnings == ["목차에 공약 9번(p.3)이 있지만 그 카드를 찾지 못했습니다"]
     assert len(extract(d).tables["items"]) == 1  # the 목차 never invents an item
 
 

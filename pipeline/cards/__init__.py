@@ -17,7 +17,7 @@ import pandas as pd
 from ..contract import BUDGET, ITEMS, PLAN, Finding
 from ..errors import InputError, NoPledgeItem
 from ..model import Document
-from ..vocab import BOX_FIELDS, FUND_LABELS
+from ..vocab import BOX_FIELDS, FUND_LABELS, quarter_label
 from .cover import report_quarter_in_text, reporting_body, unreadable_statements
 from .itembox import item_row
 from .ledger import Ledger
@@ -27,6 +27,7 @@ from .segment import find_items, unidentified
 from .toc import cross_check
 
 SRC_ROW_COLS = ["src_page", "src_table", "src_row", "src_col"]
+NO_ITEM = "공약 사업 카드를 찾지 못했습니다 (추진상황·총사업비 칸이 있는 카드가 없음)"
 
 
 def _provenance(rows: list[dict[str, Any]], source_file: str, table_index: dict[int, int]) -> None:
@@ -74,8 +75,8 @@ class Extraction:
 
     @property
     def warnings(self) -> list[str]:
-        """Each finding's message, `item 7: …` when it is about an item."""
-        return [f"item {f.item_no}: {f.message}" if f.item_no is not None and not f.message.startswith("목차")
+        """Each finding's message, `공약 7번: …` when it is about an item (and does not name the item itself)."""
+        return [f"공약 {f.item_no}번: {f.message}" if f.item_no is not None and not f.message.startswith("목차")
                 and f.check != "toc_item_unlisted" else f.message for f in self.findings]
 
 
@@ -88,7 +89,7 @@ def extract(doc: Document, quarter: str | None = None) -> Extraction:
     findings: list[Finding] = []
     items = find_items(doc)
     if not items:
-        raise NoPledgeItem("no pledge item found")
+        raise NoPledgeItem(NO_ITEM)
     findings.extend(cross_check(doc, items))
     item_rows: list[dict[str, Any]] = []
     # Rows become a small frame per item as soon as the item is read, so a 150-item report never holds all its
@@ -123,20 +124,19 @@ def extract(doc: Document, quarter: str | None = None) -> Extraction:
 
     stated = report_quarter_in_text(doc)
     rq = stated or (max(quarters) if quarters else None)
-    source = "the document" if stated else "the newest 추진실적 quarter"
+    source = "문서에 적힌 분기" if stated else "추진실적의 가장 최근 분기"
     if rq is None and quarter is not None:
         rq = parse_quarter_code(quarter)
-        source = "--quarter"
+        source = "--quarter 옵션"
         if rq is None:
-            raise InputError(f"--quarter {quarter!r} is not a quarter like 2021Q4")
+            raise InputError(f"--quarter 값이 분기 형식이 아닙니다: {quarter!r} — 2021Q4처럼 지정하세요")
     if rq is None:
-        raise InputError("report quarter not found in the document (no '2021년 4분기' line and no 추진실적 "
-                         "figure); give it with --quarter, e.g. --quarter 2021Q4")
+        raise InputError("문서에서 보고 분기를 찾지 못했습니다 ('2021년 4분기' 같은 줄도, 추진실적 수치도 없음) — "
+                         "--quarter 2021Q4처럼 지정해 다시 실행하세요")
     for page, text in unreadable_statements(doc):
         findings.append(Finding("report_quarter_unreadable", "warning",
-                                f"the document states its quarter in {text!r}, which could not be read; the "
-                                f"report quarter {rq} was taken from {source}", None, page, "표지/머리글", "",
-                                text))
+                                f"문서에 적힌 분기를 읽을 수 없어 보고 분기 {quarter_label(rq)}는 {source}에서 "
+                                f"정했습니다 — 적힌 글: {text!r}", None, page, "표지/머리글", "", text))
     for r in item_rows:
         r["report_quarter"] = rq
     body = reporting_body(doc)

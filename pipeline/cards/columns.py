@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
+from ..vocab import period_label
 from .grid import Slot, SlotGrid, distinct, is_figure
 from .ledger import Ledger
 from .periods import Period
@@ -42,7 +43,7 @@ def where(section: Section, page: Optional[int]) -> str:
 
 def no_periods(section: Section, g: SlotGrid, ledger: Ledger) -> None:
     page = grid_page(g)
-    ledger.add("unread_table", f"{where(section, page)}: a table with no period columns; none of it was read",
+    ledger.add("unread_table", f"{where(section, page)}: 기간 열이 없는 표라 읽지 않았습니다",
                page, where(section, page))
 
 
@@ -78,7 +79,7 @@ def period_columns(g: SlotGrid, section: Section) -> tuple[list[tuple[int, Perio
                 for c in cs:
                     # The other role's column (the 계획 beside a 추진실적's 실적) is not this table's data; an
                     # ambiguous repeat is reported.
-                    dropped[c] = "" if by_role else f"period {code} is read from another column"
+                    dropped[c] = "" if by_role else f"{period_label(code)} 수치는 다른 열에서 읽었습니다"
     return [(c, g.periods[c]) for c in sorted(keep)], dropped
 
 
@@ -103,14 +104,14 @@ def unplaced_columns(g: SlotGrid, section: Section, columns: list[tuple[int, Per
                  if not any(row[k].key == row[c].key for k in read)]
         cells = distinct(cells)
         head = column_heading(g, c)
-        reason = why.get(c) or (f"column headed {head!r} is not a period" if c in g.value_words or c in g.periods
-                                else f"heading {head!r} is not a period or a total")
+        reason = why.get(c) or (f"기간이 아닌 열: {head!r}" if c in g.value_words or c in g.periods
+                                else f"기간도 합계도 아닌 열: {head!r}")
         figures = [s for s in cells if is_figure(s.text, money)]
         for s in figures:
             ledger.reject(section, s, reason)
         if figures or (cells and c not in g.value_words and any(clean(s.text) for s in cells)):
             page = grid_page(g)
-            ledger.add("unread_column", f"{where(section, page)}: column {c + 1} was not read ({reason})",
+            ledger.add("unread_column", f"{where(section, page)}: {c + 1}번째 열을 읽지 않았습니다 ({reason})",
                        page, where(section, page), head)
 
 

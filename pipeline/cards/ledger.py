@@ -57,7 +57,7 @@ class Ledger:
         self.used.add((id(scope), s.key))
 
     def reject(self, scope: object, s: Slot, reason: str) -> None:
-        """Why a figure cell was not read (said in its ``unread_cell`` finding)."""
+        """Why a figure cell was not read (said in its ``unread_cell`` finding, in the clerk's words)."""
         e = self.entries.get((id(scope), s.key))
         if e is not None and not e.reason:
             e.reason = reason
@@ -84,8 +84,9 @@ class Ledger:
             s = e.slot
             text = clean(s.text)
             where = f"{e.table}, p.{s.page}, " if s.page is not None else f"{e.table}, "
-            loc = f"{where}row {s.row + 1}, column {s.col + 1}"
+            loc = f"{where}row {s.row + 1}, column {s.col + 1}"  # the location column, kept as it was
+            said = f"{where}{s.row + 1}행 {s.col + 1}열"
             why = f" ({e.reason})" if e.reason else ""
-            out.append(Finding("unread_cell", "warning", f"{loc}: {text!r} was not read{why}", self.item_no,
+            out.append(Finding("unread_cell", "warning", f"{said}: {text!r} 칸을 읽지 않았습니다{why}", self.item_no,
                                s.page, loc, "", text))
         return out

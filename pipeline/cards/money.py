@@ -10,7 +10,7 @@ import re
 from decimal import Decimal
 from typing import Any, Optional
 
-from ..vocab import BOX_FUND_WORDS, FUND_WORDS
+from ..vocab import BOX_FUND_WORDS, FUND_LABELS, FUND_WORDS, period_label
 from .columns import (
     by_role,
     column_heading,
@@ -66,10 +66,11 @@ def _amount(s: Slot, scale: Decimal, section: Section, ledger: Ledger, warned: s
         return parse_money(s.text, scale)
     except ValueError:
         if re.search(r"\d", s.text):
-            ledger.reject(section, s, "not one amount")
+            ledger.reject(section, s, "한 칸에 금액이 하나가 아닙니다")
         elif s.key not in warned:
             warned.add(s.key)
-            ledger.add("not_an_amount", f"{where(section, s.page)}: not an amount {clean(s.text)!r}", s.page,
+            ledger.add("not_an_amount", f"{where(section, s.page)}: 금액 칸의 글자는 금액이 아니라 읽지 않았습니다 — "
+                       f"{clean(s.text)!r}", s.page,
                        where(section, s.page), clean(s.text), severity="info")
         return None
 
@@ -155,8 +156,8 @@ def money_rows(section: Section, kind: str, ledger: Ledger) -> list[dict[str, An
         for c in range(g.nlabels, g.ncols):
             if c not in g.periods and c not in g.value_words and _total_by_arithmetic(g, c, columns, scale):
                 columns.append((c, TOTAL))
-                ledger.add("total_by_arithmetic", f"{where(section, grid_page(g))}: column {c + 1} headed "
-                           f"{column_heading(g, c)!r} is read as the total: each row's figure is the sum of its periods",
+                ledger.add("total_by_arithmetic", f"{where(section, grid_page(g))}: {c + 1}번째 열은 행마다 기간별 "
+                           f"수치의 합이라 합계(계)로 읽었습니다 — 열 제목 {column_heading(g, c)!r}",
                            grid_page(g), where(section, grid_page(g)), column_heading(g, c), severity="info")
         columns.sort()
         unplaced_columns(g, section, columns, why, ledger, money=True)
@@ -168,11 +169,11 @@ def money_rows(section: Section, kind: str, ledger: Ledger) -> list[dict[str, An
             if fund is None:
                 values = [row[c] for c, _ in columns if not prints_nothing(clean(row[c].text))]
                 for s in values:
-                    ledger.reject(section, s, "its row names no fund")
+                    ledger.reject(section, s, "행에 재원이 적혀 있지 않습니다")
                 if values:
                     page = values[0].page
-                    ledger.add("unread_row", f"{where(section, page)}: a row of unit {unit!r} names no fund; it "
-                               "was not read", page, where(section, page))
+                    ledger.add("unread_row", f"{where(section, page)}: 단위사업 {unit!r} 행에 재원이 적혀 있지 않아 "
+                               "읽지 않았습니다", page, where(section, page))
                 continue
             done = set()
             for c, p in columns:
@@ -218,14 +219,15 @@ def _merge_keys(rows: list[dict[str, Any]], section: Section, ledger: Ledger) ->
             summed.setdefault((r["unit"],), labels[key])
             ledger.use(section, s)
         else:
-            ledger.reject(section, s, f"same unit, fund and period as an earlier row ({label or r['fund']})")
-            ledger.add("duplicate_key", f"{where(section, s.page)}: unit {r['unit']!r}, fund {r['fund']}, "
-                       f"period {r['period']} is printed twice; the second figure was not read", s.page,
+            fund = FUND_LABELS.get(r["fund"], r["fund"])
+            ledger.reject(section, s, f"앞 행({label or fund})과 단위사업·재원·기간이 같습니다")
+            ledger.add("duplicate_key", f"{where(section, s.page)}: 단위사업 {r['unit']!r}, 재원 {fund}, 기간 "
+                       f"{period_label(r['period'])}의 수치가 두 번 있어 두 번째 수치는 읽지 않았습니다", s.page,
                        where(section, s.page), clean(s.text))
     for (unit,), names in summed.items():
-        what = f"unit {unit!r}" if unit else "the total row"
-        ledger.add("other_funds_summed", f"{section.heading}: {' + '.join(names)} of {what} are summed as fund "
-                   "other", None, section.heading, ", ".join(names), severity="info")
+        what = f"단위사업 {unit!r}" if unit else "계 행"
+        ledger.add("other_funds_summed", f"{section.heading}: {what}의 기타 재원을 하나로 합쳤습니다 — "
+                   f"{' + '.join(names)}", None, section.heading, ", ".join(names), severity="info")
     return out
 
 

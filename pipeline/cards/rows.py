@@ -41,9 +41,9 @@ def text_rows(section: Section, ledger: Ledger) -> list[dict[str, Any]]:
                 values = [row[c] for c, _ in columns if not prints_nothing(clean(row[c].text))]
                 if values:
                     for s in values:
-                        ledger.reject(section, s, "its row has no label")
-                    ledger.add("unread_row", f"{where(section, task_slot.page)}: a row without a label was not "
-                               f"read", task_slot.page, where(section, task_slot.page))
+                        ledger.reject(section, s, "행 이름이 없습니다")
+                    ledger.add("unread_row", f"{where(section, task_slot.page)}: 이름이 없는 행이라 읽지 않았습니다",
+                               task_slot.page, where(section, task_slot.page))
                 continue
             unit_parts, seen = [], {task_slot.key}
             for s in row[: L - 1]:
@@ -100,6 +100,6 @@ def _stray_table(section: Section, table: Table, ledger: Ledger) -> None:
     ledger.register(table, g, section.heading or "(표)", money=False, body_only=False)
     if len(ledger.entries) == before:
         return
-    ledger.add("unread_table", f"{where(section, table.page)}: a table that is not part of a contract table; "
-               "none of it was read", table.page, where(section, table.page))
+    ledger.add("unread_table", f"{where(section, table.page)}: 서식의 어느 표(투자수요·추진계획·추진실적)에도 "
+               "속하지 않는 표라 읽지 않았습니다", table.page, where(section, table.page))
 

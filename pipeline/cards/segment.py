@@ -154,13 +154,13 @@ def find_items(doc: Document) -> list[ItemSpan]:
         lo = anchors[-1][3] + 1 if anchors else 0
         found, candidate = _title_before(blocks, i, lo, running)
         if found is not None and found[1] in seen:
-            anchors.append((found[0], None, "", i, f"its number {found[1]} is that of an earlier card"))
+            anchors.append((found[0], None, "", i, f"번호 {found[1]}번이 앞 카드와 같습니다"))
         elif found is not None:
             seen.add(found[1])
             anchors.append((found[0], found[1], found[2], i, ""))
         else:
-            anchors.append((candidate if candidate is not None else i, None, "", i, "no item number and title "
-                            "were found before its 추진상황/총사업비 box"))
+            anchors.append((candidate if candidate is not None else i, None, "", i, "추진상황/총사업비 칸 앞에서 "
+                            "공약 번호와 제목을 찾지 못했습니다"))
     index = {id(t): k for k, t in enumerate(doc.tables)}
     items = []
     for k, (start, no, title, _, why) in enumerate(anchors):
@@ -201,8 +201,8 @@ def _split_merged(item: ItemSpan) -> list[ItemSpan]:
             first = next((re.sub(r"\s+", " ", x.text).strip() for x in tail
                           if isinstance(x, TextBlock) and id(x) not in item.running), "")
             rest = ItemSpan(None, "", tail, [], tail_page, item.next_title_page, first,
-                            f"its sections follow those of item {item.item_no} without a 추진상황/총사업비 box of "
-                            "their own", item.running, item.table_index)
+                            f"공약 {item.item_no}번의 표 뒤에 이어지지만 자기 추진상황/총사업비 칸이 없습니다",
+                            item.running, item.table_index)
             kept = ItemSpan(item.item_no, item.title, head, item.kv_tables, item.title_page, tail_page,
                             item.first_line, item.why, item.running, item.table_index)
             return [kept, *_split_merged(rest)]
@@ -215,11 +215,12 @@ def unidentified(item: ItemSpan, figures: int, box: str = "") -> Finding:
     figures of its tables were therefore not read, and what its 총사업비 box says (``box``), so that the office
     can tell which card it is."""
     pages = source_pages(item) or None
-    where = f"pages {pages}" if pages and "-" in pages else (f"page {pages}" if pages else "a card")
+    where = f"pages {pages}" if pages and "-" in pages else (f"page {pages}" if pages else "a card")  # location
+    at = f"p.{pages}의 " if pages else ""
     said = f"; {box}" if box else ""
     return Finding("item_unidentified", "error",
-                   f"{where}: a card whose item could not be identified ({item.why}); its {figures} figures were "
-                   f"not read — first line: {item.first_line!r}{said}", None, pages, where, "", item.first_line)
+                   f"{at}카드가 어느 공약인지 알 수 없어 ({item.why}) 수치 {figures}개를 읽지 않았습니다 — 첫 줄: "
+                   f"{item.first_line!r}{said}", None, pages, where, "", item.first_line)
 
 
 def _has_periods(t: Table) -> bool:

@@ -134,9 +134,9 @@ def cross_check(doc: Document, items: list[ItemSpan]) -> list[Finding]:
     out = []
     for no, entry in toc.items():
         if no not in found and entry != ELSEWHERE:
-            where = f" on page {entry}" if isinstance(entry, int) else ""
-            out.append(Finding("toc_item_missing", "warning", f"목차 lists item {no}{where} but no card for it was "
-                               "found", no, entry if isinstance(entry, int) else None, "목차"))
+            where = f"(p.{entry})" if isinstance(entry, int) else ""
+            out.append(Finding("toc_item_missing", "warning", f"목차에 공약 {no}번{where}이 있지만 그 카드를 찾지 "
+                               "못했습니다", no, entry if isinstance(entry, int) else None, "목차"))
     offsets = Counter(found[no].title_page - e for no, e in toc.items()
                       if isinstance(e, int) and no in found and found[no].title_page is not None)
     usual = offsets.most_common(1)[0][0] if offsets else 0
@@ -144,11 +144,11 @@ def cross_check(doc: Document, items: list[ItemSpan]) -> list[Finding]:
         it = found.get(no)
         if isinstance(entry, int) and it is not None and it.title_page is not None \
                 and it.title_page - entry != usual:
-            out.append(Finding("toc_page_mismatch", "warning", f"목차 puts item {no} on page {entry}, its card "
-                               f"starts on page {it.title_page}", no, it.title_page, "목차", entry + usual,
+            out.append(Finding("toc_page_mismatch", "warning", f"목차에는 공약 {no}번이 p.{entry}에 있다고 되어 "
+                               f"있지만 카드는 p.{it.title_page}에서 시작합니다", no, it.title_page, "목차", entry + usual,
                                it.title_page))
     for no, it in found.items():
         if no not in toc:
-            out.append(Finding("toc_item_unlisted", "warning", f"item {no} is not in the 목차", no,
+            out.append(Finding("toc_item_unlisted", "warning", f"공약 {no}번이 목차에 없습니다", no,
                                it.title_page, "목차"))
     return out

@@ -118,7 +118,7 @@ LOUD = ("error", "warning")
 
 
 def _page_in(message: str) -> Optional[int]:
-    m = re.search(r"\bpage (\d+)", message)
+    m = re.match(r"(\d+)쪽:", message)  # a PDF reader's warning names its page first (`3쪽: …`)
     return int(m.group(1)) if m else None
 
 
@@ -126,7 +126,7 @@ def findings_frame(tables: dict[str, pd.DataFrame], findings: list[Finding], rea
                    source_file: str) -> pd.DataFrame:
     """The normaliser's findings and the reader's warnings as findings.csv rows of one file, once each.
 
-    A reader warning (`table 3 declares 65535 × 65535 but its cells fill 11 × 9`) is a ``warning`` finding
+    A reader warning (`표 3: 적힌 크기는 65535 × 65535이지만 …`, `2쪽: …`) is a ``warning`` finding
     ``extraction_warning``: the reader knows no item and cannot tell how much it matters, so it is shown, not
     counted; the normaliser's findings carry their own item and severity.
     """

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..contract import COLUMNS, item_key
 from ..errors import InputError
+from ..vocab import quarter_label
 
 
 def _item_numbers(tables: dict[str, pd.DataFrame]) -> set[str]:
@@ -41,6 +42,10 @@ def _quarters(tables: dict[str, pd.DataFrame]) -> set[str]:
     return out
 
 
+def _quarters_said(qs: set[str]) -> str:
+    return ", ".join(quarter_label(q) for q in sorted(qs))
+
+
 def combine(parts: Iterable[tuple[str, dict[str, pd.DataFrame]]]) -> dict[str, pd.DataFrame]:
     """The tables of one quarter from the tables of its files, refusing duplicates and mixed quarters.
 
@@ -52,17 +57,19 @@ def combine(parts: Iterable[tuple[str, dict[str, pd.DataFrame]]]) -> dict[str, p
     for name, tables in parts:
         qs = _quarters(tables)
         if len(qs) > 1:
-            raise InputError(f"{name} holds more than one report quarter: {', '.join(sorted(qs))}")
+            raise InputError(f"{name}에 보고 분기가 여럿 있습니다: {_quarters_said(qs)} — 한 분기의 카드만 담아 "
+                             "다시 제출하세요")
         for q in qs:
             quarter_of[name] = q
         for item in sorted(_item_numbers(tables), key=lambda s: (len(s), s)):
             if item in owner and owner[item] != name:
-                raise InputError(f"item {item} appears in both {owner[item]} and {name}")
+                raise InputError(f"공약 {item}번이 두 파일에 모두 있습니다: {owner[item]}, {name} — 카드를 한 "
+                                 "파일에만 남기세요")
             owner[item] = name
     distinct = sorted(set(quarter_of.values()))
     if len(distinct) > 1:
-        listing = ", ".join(f"{n} is {q}" for n, q in quarter_of.items())
-        raise InputError(f"files of different report quarters in one batch: {listing}")
+        listing = ", ".join(f"{n} {quarter_label(q)}" for n, q in quarter_of.items())
+        raise InputError(f"보고 분기가 서로 다른 파일이 함께 있습니다: {listing} — 한 분기의 파일만 넣으세요")
 
     names: list[str] = []
     for _, tables in parts:
@@ -85,5 +92,5 @@ def quarter_of(tables: dict[str, pd.DataFrame]) -> Optional[str]:
     """The one report quarter the tables describe, None when they name none."""
     qs = _quarters(tables)
     if len(qs) > 1:
-        raise InputError(f"tables hold more than one report quarter: {', '.join(sorted(qs))}")
+        raise InputError(f"표에 보고 분기가 여럿 있습니다: {_quarters_said(qs)}")
     return next(iter(qs), None)

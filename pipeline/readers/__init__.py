@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, describe_os_error
 from ..model import Document
 from .base import Backend, Format
 from .hancom import HwpBackend, HwpxBackend
+from .hancom.refusals import HWP3
 from .pdf import PdfBackend
 
 HWP3_MAGIC = b"HWP Document File V3"
@@ -28,20 +29,17 @@ def sniff(path: Path) -> Format:
         size = path.stat().st_size
         with open(path, "rb") as f:
             head = f.read(1024)
-    except FileNotFoundError:
-        raise InputError("file not found") from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not a file") from None
-    except PermissionError:
-        raise InputError("cannot read the file (permission denied)") from None
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:  # the same words as every command's
+        raise InputError(describe_os_error(exc)) from None
     if size == 0:
-        raise InputError("empty file (0 bytes)")
+        raise InputError("빈 파일입니다 (0바이트) — 내용이 담긴 파일을 다시 제출하세요")
     for fmt, backend in BACKENDS.items():
         if backend.accepts(head):
             return fmt
     if head.startswith(HWP3_MAGIC):
-        raise InputError("file is HWP 3.x, which is not supported — save it as HWP 5.0/HWPX or PDF in 한글")
-    raise InputError("not a PDF, HWP 5.0 or HWPX file (unrecognised content) — submit the card as PDF, HWP or HWPX")
+        raise InputError(HWP3)
+    raise InputError("PDF, HWP 5.0, HWPX 파일이 아닙니다 (내용을 알아볼 수 없음) — 카드를 PDF, HWP, HWPX 중 하나로 "
+                     "제출하세요")
 
 
 def backend_for(path: Path) -> Backend:

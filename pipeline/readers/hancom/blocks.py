@@ -9,6 +9,7 @@ from typing import Iterable, Optional, Union
 
 from ...errors import InputError
 from ...model import SlotBudget, Table, TextBlock, fit_to_cells
+from .refusals import damaged, too_big
 
 # Symbol-font characters (U+F0xx = byte xx of Wingdings/Symbol) that Hancom
 # documents use as bullets, and Hancom's own framed-digit glyphs (plane 15,
@@ -103,16 +104,16 @@ class BlockCollector:
         one InputError line, a correction the cells force is a warning.
         """
         table = self.tables[idx]
-        where = f"table {idx + 1}"
+        where = f"표 {idx + 1}"
         try:
             notes = fit_to_cells(table, declared_rows, declared_cols)
         except ValueError as e:
-            raise InputError(f"{self.kind} is damaged: {self.part}, {where}: {e}") from None
-        self.warnings.extend(f"{where} {n}" if n.startswith("declares") else f"{where}: {n}" for n in notes)
+            raise InputError(damaged(self.kind, f"{self.part}, {where}: {e}")) from None
+        self.warnings.extend(f"{where}: {n}" for n in notes)
         try:
             self._slots.take(table)
         except ValueError as e:
-            raise InputError(f"{self.kind} {self.part}, {where} {e} — check that it is a real pledge report") from None
+            raise InputError(too_big(f"{self.kind}의 {self.part}, {where}: {e}")) from None
 
     def emit_paragraph(self, events: Iterable[Union[str, int, tuple]]) -> None:
         buf: list[str] = []

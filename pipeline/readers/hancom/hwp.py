@@ -15,7 +15,7 @@ from typing import BinaryIO, Iterator, Optional, Union
 
 import olefile
 
-from ...errors import InputError
+from ...errors import InputError, describe_os_error
 from ...model import Cell, Document
 from .blocks import BlockCollector, clean, compose_text
 from .limits import MAX_MEMBER_BYTES, Budget, human_size, inflate_raw, limit_text
@@ -31,6 +31,7 @@ from .records import (
     decrypt_view_text,
     parse_records,
 )
+from .refusals import HWP3, NOT_HWP, damaged, password, too_big
 
 SIGNATURE = b"HWP Document File"
 HWP3_MAGIC = b"HWP Document File V3"
@@ -51,53 +52,47 @@ def read_hwp(path: Path) -> Document:
     try:
         with open(path, "rb") as f:
             return _read_file(f, path.name)
-    except FileNotFoundError:
-        raise InputError("file not found") from None
     except OSError as e:
-        raise InputError(f"cannot read the file ({e.strerror or type(e).__name__})") from None
+        raise InputError(describe_os_error(e)) from None
 
 
 def _read_file(f: BinaryIO, source: str) -> Document:
     head = f.read(32)
     if head.startswith(HWP3_MAGIC):
-        raise InputError("file is HWP 3.x, which is not supported — save it as HWP 5.0/HWPX or PDF in 한글")
+        raise InputError(HWP3)
     if not head.startswith(olefile.MAGIC):
-        raise InputError("not an HWP 5.0 file (no OLE compound-file header)")
+        raise InputError(NOT_HWP.format("OLE 복합 파일 머리가 없음"))
     check_container(f)  # olefile loops or recurses on some damaged containers: refuse those first
     try:
         ole = olefile.OleFileIO(f)
-    except Exception as e:  # olefile raises OSError/struct.error/IndexError/... on damaged containers
-        raise InputError(f"HWP is damaged: the OLE container cannot be opened ({_short(e)})") from None
+    except Exception:  # olefile raises OSError/struct.error/IndexError/... on damaged containers
+        raise InputError(damaged("HWP", "OLE 컨테이너를 열 수 없습니다")) from None
     with ole:
         return _read_ole(ole, source)
-
-
-def _short(e: BaseException) -> str:
-    s = str(e).strip()
-    return (s.splitlines()[0] if s else type(e).__name__)[:120]
 
 
 def _stream(ole: olefile.OleFileIO, name: str) -> bytes:
     try:
         size = ole.get_size(name)
         if size > MAX_MEMBER_BYTES:
-            raise InputError(f"HWP stream {name} is {human_size(size)} (limit {limit_text(MAX_MEMBER_BYTES)})")
+            raise InputError(too_big(f"HWP의 {name} 스트림이 {human_size(size)}로 한도 "
+                                     f"{limit_text(MAX_MEMBER_BYTES)}를 넘습니다"))
         return ole.openstream(name).read()
     except InputError:
         raise
-    except Exception as e:
-        raise InputError(f"HWP is damaged: stream {name} cannot be read ({_short(e)})") from None
+    except Exception:
+        raise InputError(damaged("HWP", f"{name} 스트림을 읽을 수 없습니다")) from None
 
 
 def _read_ole(ole: olefile.OleFileIO, source: str) -> Document:
     if not ole.exists("FileHeader"):
-        raise InputError("not an HWP 5.0 file (OLE file without an HWP FileHeader)")
+        raise InputError(NOT_HWP.format("OLE 파일이지만 HWP FileHeader가 없음"))
     header = _stream(ole, "FileHeader")
     if not header.startswith(SIGNATURE) or len(header) < 40:
-        raise InputError("not an HWP 5.0 file (FileHeader has no HWP signature)")
+        raise InputError(NOT_HWP.format("FileHeader에 HWP 서명이 없음"))
     (props,) = struct.unpack_from("<I", header, 36)
     if props & 0x2:
-        raise InputError("HWP is password-protected — remove the password in 한글 and submit again")
+        raise InputError(password("HWP"))
     compressed = bool(props & 0x1)
     distribution = bool(props & 0x4)
     storage = "ViewText" if distribution else "BodyText"
@@ -106,12 +101,12 @@ def _read_ole(ole: olefile.OleFileIO, source: str) -> Document:
         storage, distribution = "ViewText", True
         sections = _section_streams(ole, storage)
     if not sections:
-        raise InputError(f"HWP is damaged: no {storage}/Section streams")
+        raise InputError(damaged("HWP", f"본문({storage}/Section) 스트림이 없습니다"))
     budget = Budget()
     walker = _Walker("HWP")
     for name in sections:
         data = _stream(ole, name)
-        budget.take(len(data), name)
+        budget.take(len(data), f"HWP의 {name} 스트림")
         if distribution:
             data = decrypt_view_text(data, name)
         if compressed:
@@ -121,7 +116,7 @@ def _read_ole(ole: olefile.OleFileIO, source: str) -> Document:
         try:
             walker.section(roots)
         except RecursionError:
-            raise InputError(f"HWP is damaged: {name} nests objects too deeply") from None
+            raise InputError(damaged("HWP", f"{name}의 개체가 너무 깊게 겹쳐 있습니다")) from None
     return Document(source=source, format="hwp", blocks=walker.blocks, tables=walker.tables, warnings=walker.warnings)
 
 

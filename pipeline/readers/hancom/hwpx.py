@@ -16,10 +16,11 @@ from typing import BinaryIO, Iterator, Optional, Union
 
 from lxml import etree
 
-from ...errors import InputError
+from ...errors import InputError, describe_os_error
 from ...model import Cell, Document
 from .blocks import BlockCollector, clean, compose_text
 from .limits import Budget, check_zip_directory, read_zip_member
+from .refusals import damaged, password
 
 HP = "{http://www.hancom.co.kr/hwpml/2011/paragraph}"
 OPF = "{http://www.idpf.org/2007/opf/}"
@@ -58,28 +59,26 @@ def read_hwpx(path: Path) -> Document:
         with open(path, "rb") as f:
             check_zip_directory(f)
             return _read_zip(f, path.name)
-    except FileNotFoundError:
-        raise InputError("file not found") from None
     except OSError as e:
-        raise InputError(f"cannot read the file ({e.strerror or type(e).__name__})") from None
+        raise InputError(describe_os_error(e)) from None
 
 
 def _read_zip(f: BinaryIO, source: str) -> Document:
     try:
         zf = zipfile.ZipFile(f)
-    except Exception as e:  # zipfile raises BadZipFile/OSError/ValueError/struct.error/... on damaged archives
-        raise InputError(f"HWPX is damaged: not a readable zip ({_short(e)})") from None
+    except Exception:  # zipfile raises BadZipFile/OSError/ValueError/struct.error/... on damaged archives
+        raise InputError(damaged("HWPX", "zip 파일로 열 수 없습니다")) from None
     with zf:
         budget = Budget()
         infos: dict[str, zipfile.ZipInfo] = {}
         for info in zf.infolist():
             if info.filename in infos:  # which copy 한글 would show cannot be known
-                raise InputError(f"HWPX is damaged: the zip holds two members named {info.filename}")
+                raise InputError(damaged("HWPX", f"zip 안에 {info.filename} 파일이 두 개 있습니다"))
             infos[info.filename] = info
         _check_encryption(zf, infos, budget)
         sections = _section_names(zf, infos, budget)
         if not sections:
-            raise InputError("HWPX is damaged: no Contents/section*.xml in the file")
+            raise InputError(damaged("HWPX", "본문(Contents/section*.xml)이 없습니다"))
         reader = _Reader("HWPX")
         for name in sections:
             data = read_zip_member(zf, infos[name], budget)
@@ -88,17 +87,12 @@ def _read_zip(f: BinaryIO, source: str) -> Document:
             try:
                 reader.section(root)
             except RecursionError:
-                raise InputError(f"HWPX is damaged: {name} nests tables too deeply") from None
+                raise InputError(damaged("HWPX", f"{name}의 표가 너무 깊게 겹쳐 있습니다")) from None
     return Document(source=source, format="hwpx", blocks=reader.blocks, tables=reader.tables, warnings=reader.warnings)
 
 
-def _short(e: BaseException) -> str:
-    s = str(e).strip()
-    return (s.splitlines()[0] if s else type(e).__name__)[:120]
-
-
 def _parse(data: bytes, name: str) -> etree._Element:
-    """The member's root element; InputError naming what is wrong in words, not in libxml2's.
+    """The member's root element; InputError naming what is wrong in words, not in libxml2's (which are English).
 
     A DOCTYPE is refused: 한글 never writes one, and its entities could only be dropped (the parser
     resolves none, so ``&e;`` would vanish from a cell's text) or expanded (the door to XXE and
@@ -110,18 +104,20 @@ def _parse(data: bytes, name: str) -> etree._Element:
     except etree.XMLSyntaxError as e:
         msg = str(e)
         if e.code == _ERR_RESOURCE_LIMIT and "depth" in msg.lower():
-            raise InputError(f"HWPX is damaged: {name} nests elements more than {_MAX_DEPTH} levels deep") from None
+            raise InputError(damaged("HWPX", f"{name}의 요소가 {_MAX_DEPTH}단계보다 깊게 겹쳐 있습니다")) from None
         if e.code == _ERR_RESOURCE_LIMIT:
-            raise InputError(f"HWPX is damaged: {name} holds a text or name past the XML parser's size limit "
-                             "(10 MB in one piece)") from None
+            raise InputError(damaged("HWPX", f"{name}에 XML 해석기의 한도(한 덩어리 10 MB)를 넘는 글자나 이름이 "
+                                             "있습니다")) from None
         if e.code == _ERR_UNDECLARED_ENTITY:
-            raise InputError(f"HWPX is damaged: {name} uses an entity reference that is not defined "
-                             f"({_short(e).split(',')[0]})") from None
-        raise InputError(f"HWPX is damaged: {name} is not well-formed XML ({_short(e)})") from None
+            entity = re.search(r"Entity '([^']*)'", msg)
+            named = f" (&{entity[1]};)" if entity else ""
+            raise InputError(damaged("HWPX", f"{name}에 정의되지 않은 엔티티 참조가 있습니다{named}")) from None
+        line = f" ({e.lineno}번째 줄)" if e.lineno else ""
+        raise InputError(damaged("HWPX", f"{name}의 XML 형식이 올바르지 않습니다{line}")) from None
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
-        raise InputError(f"HWPX is damaged: {name} has a DOCTYPE, which 한글 never writes "
-                         "(its entity references could only be dropped or guessed)") from None
+        raise InputError(damaged("HWPX", f"{name}에 한글이 쓰지 않는 DOCTYPE이 있습니다 (그 안의 엔티티 참조는 "
+                                         "버리거나 짐작할 수밖에 없음)")) from None
     return root
 
 
@@ -132,7 +128,7 @@ def _check_encryption(zf: zipfile.ZipFile, infos: dict, budget: Budget) -> None:
         return
     data = read_zip_member(zf, info, budget)
     if b"encryption-data" in data or b"encryption-method" in data:
-        raise InputError("HWPX is encrypted — remove the password in 한글 and submit again")
+        raise InputError(password("HWPX"))
 
 
 def _section_names(zf: zipfile.ZipFile, infos: dict, budget: Budget) -> list[str]:

@@ -13,6 +13,7 @@ import zlib
 from typing import BinaryIO, Optional
 
 from ...errors import InputError
+from .refusals import damaged, password, too_big, zip_reason
 
 MAX_MEMBER_BYTES = 64 * 1024 * 1024  # one zip member or one HWP stream, inflated
 MAX_TOTAL_BYTES = 256 * 1024 * 1024  # everything one document may inflate
@@ -24,12 +25,12 @@ MAX_ZIP_DIRECTORY_BYTES = 4 * 1024 * 1024
 
 
 def human_size(n: int) -> str:
-    """'2.3 GB' / '70 MB' for messages a planning officer reads."""
+    """'2.3 GB' / '70 MB' / '512바이트' for messages a planning officer reads."""
     if n >= 1_000_000_000:
         return f"{n / 1_000_000_000:.1f} GB"
     if n >= 1_000_000:
         return f"{n / 1_000_000:.0f} MB"
-    return f"{n} bytes"
+    return f"{n:,}바이트"
 
 
 def limit_text(limit: int) -> str:
@@ -46,7 +47,7 @@ class Budget:
     def take(self, n: int, what: str) -> None:
         self.left -= n
         if self.left < 0:
-            raise InputError(f"{what}: the document inflates to more than {limit_text(self.total)} in total")
+            raise InputError(too_big(f"{what}에서 문서 전체의 압축 해제 한도 {limit_text(self.total)}를 넘었습니다"))
 
 
 def zip_directory_size(f: BinaryIO) -> Optional[int]:
@@ -76,8 +77,8 @@ def check_zip_directory(f: BinaryIO) -> None:
     """Refuse a zip whose central directory is larger than any document's, before zipfile parses it."""
     n = zip_directory_size(f)
     if n is not None and n > MAX_ZIP_DIRECTORY_BYTES:
-        raise InputError(f"HWPX is damaged: its zip directory is {human_size(n)} (limit {limit_text(MAX_ZIP_DIRECTORY_BYTES)}), "
-                         "more members than a document holds")
+        raise InputError(damaged("HWPX", f"zip 목록이 {human_size(n)}로 한도 {limit_text(MAX_ZIP_DIRECTORY_BYTES)}를 "
+                                          "넘습니다 (문서 하나에 담길 수 없는 수의 파일)"))
 
 
 def read_zip_member(
@@ -85,15 +86,14 @@ def read_zip_member(
     info: zipfile.ZipInfo,
     budget: Budget,
     limit: int = MAX_MEMBER_BYTES,
-    label: str = "HWPX member",
+    label: str = "HWPX 안의",
 ) -> bytes:
     """The member's bytes, refused before inflating when declared too big, and while streaming when it lies."""
     if info.file_size > limit:
-        raise InputError(
-            f"{label} {info.filename} is {human_size(info.file_size)} uncompressed (limit {limit_text(limit)})"
-        )
+        raise InputError(too_big(f"{label} {info.filename} 파일은 압축을 풀면 {human_size(info.file_size)}로 "
+                                 f"한도 {limit_text(limit)}를 넘습니다"))
     if info.flag_bits & 0x1:
-        raise InputError(f"HWPX is encrypted (member {info.filename} is encrypted) — save it without a password in 한글 and submit again")
+        raise InputError(password("HWPX"))
     parts: list[bytes] = []
     got = 0
     try:
@@ -104,15 +104,14 @@ def read_zip_member(
                     break
                 got += len(chunk)
                 if got > limit:
-                    raise InputError(
-                        f"{label} {info.filename} inflates past {limit_text(limit)} (declared {human_size(info.file_size)})"
-                    )
-                budget.take(len(chunk), f"{label} {info.filename}")
+                    raise InputError(too_big(f"{label} {info.filename} 파일은 압축을 풀면 한도 {limit_text(limit)}를 "
+                                             f"넘습니다 (적힌 크기 {human_size(info.file_size)})"))
+                budget.take(len(chunk), f"{label} {info.filename} 파일")
                 parts.append(chunk)
     except InputError:
         raise
     except Exception as e:  # zipfile: BadZipFile (CRC), zlib.error, EOFError, NotImplementedError (method), ...
-        raise InputError(f"HWPX is damaged: member {info.filename}: {_short(e)}") from None
+        raise InputError(damaged("HWPX", f"{info.filename} 파일: {zip_reason(e)}")) from None
     return b"".join(parts)
 
 
@@ -130,23 +129,22 @@ def inflate_raw(data: bytes, budget: Budget, what: str, limit: int = MAX_MEMBER_
             out = d.decompress(src, CHUNK)
             got += len(out)
             if got > limit:
-                raise InputError(f"HWP stream {what} inflates past {limit_text(limit)}")
-            budget.take(len(out), f"HWP stream {what}")
+                raise InputError(_inflates_past(what, limit))
+            budget.take(len(out), f"HWP의 {what} 스트림")
             parts.append(out)
             if d.eof:
                 break
         tail = d.flush()
         got += len(tail)
         if got > limit:
-            raise InputError(f"HWP stream {what} inflates past {limit_text(limit)}")
+            raise InputError(_inflates_past(what, limit))
         parts.append(tail)
-    except zlib.error as e:
-        raise InputError(f"HWP is damaged: stream {what} does not inflate ({_short(e)})") from None
+    except zlib.error:
+        raise InputError(damaged("HWP", f"{what} 스트림의 압축 데이터가 손상되었습니다")) from None
     if not d.eof:
-        raise InputError(f"HWP is damaged: stream {what} is truncated")
+        raise InputError(damaged("HWP", f"{what} 스트림의 압축 데이터가 중간에 끊겼습니다"))
     return b"".join(parts)
 
 
-def _short(e: BaseException) -> str:
-    s = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-    return s[:120]
+def _inflates_past(what: str, limit: int) -> str:
+    return too_big(f"HWP의 {what} 스트림은 압축을 풀면 한도 {limit_text(limit)}를 넘습니다")

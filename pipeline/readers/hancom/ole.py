@@ -17,6 +17,7 @@ from array import array
 from typing import BinaryIO, Callable
 
 from ...errors import InputError
+from .refusals import damaged
 
 ENDOFCHAIN = 0xFFFFFFFE
 FREESECT = 0xFFFFFFFF
@@ -35,7 +36,7 @@ MAX_ENTRIES = 30_000
 
 
 def _damaged(why: str) -> InputError:
-    return InputError(f"HWP is damaged: {why}")
+    return InputError(damaged("HWP", why))
 
 
 def check_container(f: BinaryIO) -> None:
@@ -49,40 +50,41 @@ def check_container(f: BinaryIO) -> None:
     f.seek(0)
     header = f.read(512)
     if len(header) < 512:
-        raise _damaged("the OLE header is cut short")
+        raise _damaged("OLE 머리가 잘렸습니다")
     shift, mini_shift = struct.unpack_from("<HH", header, 30)
     if shift not in (9, 12) or mini_shift != 6:
-        raise _damaged(f"unsupported OLE sector sizes (2^{shift} and 2^{mini_shift} bytes)")
+        raise _damaged(f"OLE 섹터 크기(2^{shift}, 2^{mini_shift}바이트)를 지원하지 않습니다")
     ssz = 1 << shift
     per = ssz // 4  # sector numbers in one sector
     nb_sect = (filesize + ssz - 1) // ssz - 1  # sectors after the header, as olefile counts them
     n_fat, dir_start, _, _, minifat_start, n_minifat, difat_start, n_difat = struct.unpack_from("<8I", header, 44)
 
     def sector(s: int, what: str, short_last: bool = False) -> bytes:
-        """Sector ``s``; olefile reads the directory as a stream, which accepts a cut-short last sector."""
+        """Sector ``s`` of the table ``what`` (its name as a refusal says it); olefile reads the directory as a
+        stream, which accepts a cut-short last sector."""
         if s >= nb_sect:
-            raise _damaged(f"the OLE {what} names sector {s}, past the file's {nb_sect} sectors")
+            raise _damaged(f"OLE {what}에서 가리키는 {s}번 섹터가 파일에 없습니다 (섹터 {nb_sect}개)")
         f.seek(ssz * (s + 1))
         data = f.read(ssz)
         if len(data) < ssz and not (short_last and s == nb_sect - 1):
-            raise _damaged(f"the OLE {what} names sector {s}, which the file cuts short")
+            raise _damaged(f"OLE {what}에서 가리키는 {s}번 섹터가 파일 끝에서 잘렸습니다")
         return data
 
     fat_sectors = _fat_sector_list(header, per, nb_sect, n_fat, difat_start, n_difat, sector)
     fat = array(UINT32)
     for s in fat_sectors:
-        fat.frombytes(sector(s, "sector list"))
+        fat.frombytes(sector(s, "섹터 목록"))
     if sys.byteorder == "big":
         fat.byteswap()
     del fat[nb_sect:]  # olefile keeps only the entries of sectors that exist
 
-    dir_chain = _chain(fat, dir_start, "directory")
-    directory = b"".join(sector(s, "directory", short_last=True) for s in dir_chain)
+    dir_chain = _chain(fat, dir_start, "디렉터리")
+    directory = b"".join(sector(s, "디렉터리", short_last=True) for s in dir_chain)
     root_start, root_size = _tree_check(directory)
     if n_minifat:
         _chain(fat, minifat_start, "MiniFAT")
     if root_size:
-        _chain(fat, root_start, "mini stream")
+        _chain(fat, root_start, "미니 스트림")
 
 
 def _fat_sector_list(header: bytes, per: int, nb_sect: int, n_fat: int, difat_start: int, n_difat: int,
@@ -102,23 +104,23 @@ def _fat_sector_list(header: bytes, per: int, nb_sect: int, n_fat: int, difat_st
     if n_difat == 0:
         return out
     if n_fat > limit:
-        raise _damaged(f"the OLE header claims {n_fat} FAT sectors; a file of this size needs at most {limit}")
+        raise _damaged(f"OLE 머리에 FAT 섹터가 {n_fat}개라고 적혀 있지만 이 크기의 파일에는 많아야 {limit}개면 됩니다")
     # olefile walks as many DIFAT sectors as the FAT sector count implies (and refuses any other count)
     steps = max(0, (n_fat - HEADER_FAT_SLOTS + per - 2) // (per - 1))
     seen: set[int] = set()
     s = difat_start
     for _ in range(steps):
         if s in seen:
-            raise _damaged(f"the OLE sector list (DIFAT) loops back to sector {s}")
+            raise _damaged(f"OLE 섹터 목록(DIFAT)이 {s}번 섹터로 되돌아갑니다")
         seen.add(s)
-        ids = struct.unpack(f"<{per}I", sector(s, "sector list (DIFAT)"))
+        ids = struct.unpack(f"<{per}I", sector(s, "섹터 목록(DIFAT)"))
         for i in ids[:-1]:
             if i in (ENDOFCHAIN, FREESECT):
                 break
             out.append(i)
         if len(out) > limit:
-            raise _damaged(f"the OLE sector list (DIFAT) names more than {limit} FAT sectors, "
-                           "more than a file of this size needs")
+            raise _damaged(f"OLE 섹터 목록(DIFAT)의 FAT 섹터가 {limit}개를 넘습니다 (이 크기의 파일에 필요한 것보다 "
+                           "많음)")
         s = ids[-1]
     return out
 
@@ -133,7 +135,7 @@ def _chain(fat: array, start: int, what: str) -> list[int]:
     s = start
     while s < len(fat):
         if seen[s]:
-            raise _damaged(f"the OLE {what} chain loops back to sector {s}")
+            raise _damaged(f"OLE {what}의 섹터 사슬이 {s}번 섹터로 되돌아갑니다")
         seen[s] = 1
         out.append(s)
         s = fat[s]
@@ -148,7 +150,7 @@ def _tree_check(directory: bytes) -> tuple[int, int]:
     """
     n = len(directory) // ENTRY
     if n == 0:
-        raise _damaged("the OLE directory is empty")
+        raise _damaged("OLE 디렉터리가 비어 있습니다")
 
     def links(sid: int) -> tuple[int, int, int]:
         return struct.unpack_from("<III", directory, sid * ENTRY + 68)
@@ -164,12 +166,12 @@ def _tree_check(directory: bytes) -> tuple[int, int]:
         seen[sid] = 1
         count += 1
         if count > MAX_ENTRIES:
-            raise _damaged(f"the OLE directory holds more than {MAX_ENTRIES:,} entries")
+            raise _damaged(f"OLE 디렉터리 항목이 {MAX_ENTRIES:,}개를 넘습니다")
         if depth > deepest:
             deepest = depth
             if deepest > MAX_TREE_DEPTH:
-                raise _damaged(f"the OLE directory tree is more than {MAX_TREE_DEPTH} levels deep "
-                               f"({n} entries; a balanced one is at most about {2 * n.bit_length()})")
+                raise _damaged(f"OLE 디렉터리 트리가 {MAX_TREE_DEPTH}단계보다 깊습니다 (항목 {n}개; 균형 잡힌 "
+                               f"트리라면 많아야 {2 * n.bit_length()}단계쯤)")
         left, right, child = links(sid)
         stack += [(child, depth + 2), (right, depth + 1), (left, depth + 1)]
     return root_start, root_size_low or root_size_high

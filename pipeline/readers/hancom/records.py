@@ -11,6 +11,7 @@ import struct
 from dataclasses import dataclass, field
 
 from ...errors import InputError
+from .refusals import damaged
 
 TAG_DISTRIBUTE_DOC_DATA = 28
 TAG_PARA_HEADER = 66
@@ -38,21 +39,21 @@ def parse_records(data: bytes, what: str) -> list[Record]:
     unpack = struct.unpack_from
     while pos < n:
         if pos + 4 > n:
-            raise InputError(f"HWP is damaged: {what} ends inside a record header")
+            raise InputError(damaged("HWP", f"{what} 스트림이 레코드 머리 중간에서 끊깁니다"))
         (h,) = unpack("<I", data, pos)
         pos += 4
         tag, level, size = h & 0x3FF, (h >> 10) & 0x3FF, h >> 20
         if size == 0xFFF:
             if pos + 4 > n:
-                raise InputError(f"HWP is damaged: {what} ends inside a record header")
+                raise InputError(damaged("HWP", f"{what} 스트림이 레코드 머리 중간에서 끊깁니다"))
             (size,) = unpack("<I", data, pos)
             pos += 4
         if pos + size > n:
-            raise InputError(f"HWP is damaged: {what} is truncated (record {tag} runs past the end)")
+            raise InputError(damaged("HWP", f"{what} 스트림이 잘렸습니다 (태그 {tag} 레코드가 스트림 끝을 넘음)"))
         out.append(Record(tag, level, data[pos : pos + size]))
         pos += size
         if len(out) > MAX_RECORDS:
-            raise InputError(f"HWP is damaged: {what} holds more than {MAX_RECORDS} records")
+            raise InputError(damaged("HWP", f"{what} 스트림의 레코드가 {MAX_RECORDS:,}개를 넘습니다"))
     return out
 
 
@@ -73,7 +74,7 @@ def build_tree(records: list[Record]) -> list[Record]:
 def distribution_key(payload: bytes) -> bytes:
     """AES-128 key hidden in a DISTRIBUTE_DOC_DATA record (256 bytes scrambled with MSVC rand())."""
     if len(payload) != 256:
-        raise InputError("HWP is damaged: distribution (배포용) key record is not 256 bytes")
+        raise InputError(damaged("HWP", "배포용 문서의 열쇠 레코드가 256바이트가 아닙니다"))
     data = bytearray(payload)
     state = int.from_bytes(payload[:4], "little")
 
@@ -101,7 +102,7 @@ def decrypt_view_text(stream: bytes, what: str) -> bytes:
 
     recs = parse_records(stream[:4 + 256], what) if len(stream) >= 260 else []
     if not recs or recs[0].tag != TAG_DISTRIBUTE_DOC_DATA or len(recs[0].payload) != 256:
-        raise InputError(f"HWP is damaged: {what} has no distribution (배포용) key record")
+        raise InputError(damaged("HWP", f"{what} 스트림에 배포용 문서의 열쇠 레코드가 없습니다"))
     key = distribution_key(recs[0].payload)
     body = stream[260:]
     body = body[: len(body) - len(body) % 16]

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 
 import pdfplumber
-from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFNoValidXRef, PDFPasswordIncorrect
 from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
@@ -35,9 +35,13 @@ from pdfplumber.utils.exceptions import PdfminerException
 from ...errors import InputError
 from .limits import DEFAULT_LIMITS, Limits, StreamTooLarge, decoded_size
 
-MSG_PASSWORD = "PDF is password-protected (user password required)"
-MSG_TRUNCATED = "PDF is damaged/truncated"
-MSG_TOO_DEEP = "PDF의 개체가 너무 깊게 겹쳐 있어 읽을 수 없습니다 (손상된 파일)"
+REMAKE = "원본에서 PDF를 다시 만들어 제출하세요"
+MSG_PASSWORD = "암호가 걸린 PDF입니다 — 암호를 풀고 다시 제출하세요"
+MSG_ENCRYPTION = "PDF가 읽을 수 없는 방식으로 암호화되어 있습니다 — 암호를 풀고 다시 제출하세요"
+MSG_TRUNCATED = f"PDF 파일이 손상되었거나 중간에 잘렸습니다 — {REMAKE}"
+MSG_NO_XREF = f"PDF를 읽을 수 없습니다: 개체 목록(xref)을 찾지 못했습니다 (손상된 파일) — {REMAKE}"
+MSG_UNREADABLE = f"PDF를 읽을 수 없습니다: 파일 구조를 해석하지 못했습니다 (손상된 파일) — {REMAKE}"
+MSG_TOO_DEEP = f"PDF의 개체가 너무 깊게 겹쳐 있어 읽을 수 없습니다 (손상된 파일) — {REMAKE}"
 
 LITERAL_PAGES = LIT("Pages")
 # A page tree this deep is no real document (a few levels hold thousands of pages); pdfminer walks it by
@@ -50,12 +54,12 @@ class BrokenStructure(InputError):
 
 
 def reference_loop(objid: int) -> BrokenStructure:
-    return BrokenStructure(f"PDF 개체 {objid}의 참조를 따라가면 자기 자신으로 돌아옵니다 (손상된 파일)")
+    return BrokenStructure(f"PDF 개체 {objid}의 참조를 따라가면 자기 자신으로 돌아옵니다 (손상된 파일) — {REMAKE}")
 
 
-PAGE_TREE_LOOP = "PDF의 쪽 목록이 자기 자신을 가리킵니다 (손상된 파일)"
-PAGE_TREE_TWICE = "PDF의 쪽 목록에 같은 쪽이 두 번 들어 있습니다 (손상된 파일)"
-PAGE_TREE_DEEP = f"PDF의 쪽 목록이 {MAX_TREE_DEPTH}단계보다 깊게 겹쳐 있습니다 (손상된 파일)"
+PAGE_TREE_LOOP = f"PDF의 쪽 목록이 자기 자신을 가리킵니다 (손상된 파일) — {REMAKE}"
+PAGE_TREE_TWICE = f"PDF의 쪽 목록에 같은 쪽이 두 번 들어 있습니다 (손상된 파일) — {REMAKE}"
+PAGE_TREE_DEEP = f"PDF의 쪽 목록이 {MAX_TREE_DEPTH}단계보다 깊게 겹쳐 있습니다 (손상된 파일) — {REMAKE}"
 
 
 class BoundedStream(PDFStream):
@@ -219,7 +223,8 @@ def input_error(exc: BaseException) -> InputError:
     """The one-line reason for a pdfminer failure (pdfplumber wraps them, sometimes with no message).
 
     One of the reader's own refusals raised inside pdfminer comes out as it was raised; running out of memory
-    is not the input's sentence to word, so it propagates for the run layer to report.
+    is not the input's sentence to word, so it propagates for the run layer to report.  pdfminer's own texts
+    are English and name its internals, so the reason is worded by the kind of failure, never quoted.
     """
     chain = _cause_chain(exc)
     for e in chain:
@@ -234,9 +239,11 @@ def input_error(exc: BaseException) -> InputError:
     text = " ".join(str(e) for e in chain).lower()
     if any(isinstance(e, PSEOF) for e in chain) or "unexpected eof" in text or "truncat" in text:
         return InputError(MSG_TRUNCATED)
-    reason = next((str(e).strip() for e in chain if str(e).strip()), "") or type(chain[-1]).__name__
-    reason = " ".join(reason.split())[:120]
-    return InputError(f"PDF cannot be read ({reason})")
+    if any(isinstance(e, PDFEncryptionError) for e in chain):
+        return InputError(MSG_ENCRYPTION)
+    if any(isinstance(e, PDFNoValidXRef) for e in chain):
+        return InputError(MSG_NO_XREF)
+    return InputError(MSG_UNREADABLE)
 
 
 def close_quietly(pdf: pdfplumber.PDF) -> None:

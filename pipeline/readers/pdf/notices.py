@@ -6,8 +6,10 @@ up, Python prints such a record on stderr as a bare line: the clerk sees an Engl
 among the lines that do.  While a PDF is read, ``LibraryNotices`` takes every record of the ``pdfminer`` and
 ``pdfplumber`` loggers (nothing propagates further) and every warning, counts them by page and message, and
 ``messages`` words them in Korean for ``Document.warnings`` — which the run layer prints as
-``FILE: warning: …`` and keeps as findings.  When the read fails, the reader's one line is the report and the
-notices are dropped.
+``FILE: warning: …`` and keeps as findings.  A notice the reader knows is worded exactly (``KNOWN``); any other
+is worded by the library part that raised it (``BY_ORIGIN``: drawing operators, fonts, the file's syntax),
+never quoted, since the libraries' sentences are English and name their internals.  When the read fails, the
+reader's one line is the report and the notices are dropped.
 """
 from __future__ import annotations
 
@@ -35,6 +37,23 @@ KNOWN = {
         "압축이 손상된 데이터를 읽을 수 있는 데까지만 읽었습니다 (뒷부분이 빠졌을 수 있습니다)",
 }
 
+# Any other notice, by the logger that raised it (the longest matching prefix): what it means for the reader.
+BY_ORIGIN = {
+    "pdfminer.pdfinterp": "그리기 명령에 잘못된 값이 있어 그 명령을 건너뛰고 읽었습니다 (선이나 색이 빠졌을 수 있습니다)",
+    "pdfminer.pdffont": "글꼴 정보에 잘못된 부분이 있어 건너뛰고 읽었습니다 (글자가 빠지거나 바뀌었을 수 있습니다)",
+    "pdfminer.cmapdb": "글꼴의 문자표(CMap)를 찾지 못해 건너뛰고 읽었습니다 (글자가 빠지거나 바뀌었을 수 있습니다)",
+    "pdfminer": "PDF 구조에 잘못된 부분이 있어 건너뛰고 읽었습니다",
+}
+OTHER = "PDF를 해석하다 만난 문제를 넘기고 읽었습니다"
+
+
+def worded(template: str, origin: str) -> str:
+    """The Korean line of one notice (its template, the logger it came from; "" for a ``warnings`` warning)."""
+    if template in KNOWN:
+        return KNOWN[template]
+    prefix = max((p for p in BY_ORIGIN if origin == p or origin.startswith(p + ".")), key=len, default=None)
+    return BY_ORIGIN[prefix] if prefix else OTHER
+
 
 class LibraryNotices(logging.Handler):
     """Counts library log records (WARNING and up) by the page being read and the message's template."""
@@ -42,36 +61,35 @@ class LibraryNotices(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.page: Optional[int] = None
-        self.seen: dict[tuple[Optional[int], str], list] = {}  # (page, template) -> [count, first text]
+        self.seen: dict[tuple[Optional[int], str], list] = {}  # (page, template) -> [count, logger name]
 
     def on_page(self, page: Optional[int]) -> None:
         """The page being built or read from now on (None: the document itself)."""
         self.page = page
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.note(str(record.msg), record)
+        self.note(str(record.msg), record.name)
 
-    def note(self, template: str, record: Optional[logging.LogRecord] = None, text: Optional[str] = None) -> None:
+    def note(self, template: str, origin: str = "") -> None:
         key = (self.page, template)
         got = self.seen.get(key)
         if got is not None:
             got[0] += 1
         elif len(self.seen) < MAX_NOTICES:
-            if text is None:
-                try:
-                    text = record.getMessage() if record is not None else template
-                except Exception:  # noqa: BLE001 — a record whose arguments do not format
-                    text = template
-            self.seen[key] = [1, " ".join(text.split())[:200]]
+            self.seen[key] = [1, origin]
 
     def messages(self, pages: Optional[set[int]] = None) -> list[str]:
-        """One Korean line per notice (``N쪽: …`` when it belongs to a page; ``(K번)`` when repeated); with
-        ``pages``, only those of these pages and of the document itself."""
-        out = []
-        for (page, template), (count, text) in self.seen.items():
+        """One Korean line per notice and page (``N쪽: …`` when it belongs to a page; ``(K번)`` when repeated;
+        notices worded alike on one page are one line); with ``pages``, only those of these pages and of the
+        document itself."""
+        counts: dict[tuple[Optional[int], str], int] = {}
+        for (page, template), (count, origin) in self.seen.items():
             if pages is not None and page is not None and page not in pages:
                 continue
-            said = KNOWN.get(template) or f"PDF를 해석하다 만난 문제를 넘기고 읽었습니다: {text}"
+            key = (page, worded(template, origin))
+            counts[key] = counts.get(key, 0) + count
+        out = []
+        for (page, said), count in counts.items():
             if count > 1:
                 said += f" ({count:,}번)"
             out.append(f"{page}쪽: {said}" if page is not None else said)
@@ -93,7 +111,7 @@ def library_notices() -> Iterator[LibraryNotices]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("always")
-            warnings.showwarning = lambda message, *args, **kwargs: handler.note(str(message), text=str(message))
+            warnings.showwarning = lambda message, *args, **kwargs: handler.note(str(message))
             yield handler
     finally:
         for logger, propagate, level in saved:

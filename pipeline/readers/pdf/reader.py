@@ -21,7 +21,7 @@ from typing import Iterable, Optional, Sequence
 import pdfplumber
 from pdfminer.pdfpage import PDFPage
 
-from ...errors import InputError
+from ...errors import InputError, describe_os_error
 from ...model import Block, Cell, Document, SlotBudget, Table, TextBlock
 from .continuation import link_continuations
 from .document import GuardedPDF, close_quietly, input_error, open_pdf
@@ -34,7 +34,14 @@ from .segments import segments_from_objects
 from .settings import DEFAULT, GridSettings
 from .text import GAP_TAB, Glyph, block_text, clean_char, dedupe, group_lines, line_text
 
-MSG_NO_TEXT = "no text layer (scanned/image-only PDF); OCR is not supported"
+MSG_NO_TEXT = ("글자를 꺼낼 수 없는 PDF입니다 (스캔한 그림으로 된 파일; 글자 인식(OCR)은 하지 않습니다) — 한글에서 "
+               "PDF로 저장한 파일이나 HWP/HWPX 원본을 제출하세요")
+MSG_NO_PAGES = "쪽이 하나도 없는 PDF입니다 — 원본에서 PDF를 다시 만들어 제출하세요"
+
+
+def no_such_page(page: int, count: int) -> str:
+    """A page asked for (``--pages``) that the PDF does not have."""
+    return f"{page}쪽은 없습니다 (이 PDF는 {count}쪽까지 있습니다) — --pages를 1~{count} 안에서 지정하세요"
 
 # How many glyphs a page needs before its lack of space glyphs says anything about the producer.
 SPACE_EVIDENCE = 40
@@ -265,7 +272,7 @@ def read_pdf(path: Path, pages: Iterable[int] | None = None, require_text: bool 
         try:
             pdf = open_pdf(path, limits)
         except OSError as exc:  # the file itself, not its content
-            raise InputError(f"PDF cannot be read ({exc.strerror or type(exc).__name__})") from None
+            raise InputError(describe_os_error(exc)) from None
         except Exception as exc:  # opening is all pdfminer code: any failure there is the input's
             raise input_error(exc) from None
         try:
@@ -289,11 +296,11 @@ def _read_pages(pdf: GuardedPDF, pages: Iterable[int] | None, settings: GridSett
     notices.on_page(None)
     page_count = len(objs)
     if page_count == 0:
-        raise InputError("PDF cannot be read (no pages)")
+        raise InputError(MSG_NO_PAGES)
     wanted = list(range(1, page_count + 1)) if pages is None else sorted(set(pages))
     bad = [p for p in wanted if not 1 <= p <= page_count]
     if bad:
-        raise InputError(f"page {bad[0]} does not exist (the PDF has {page_count} pages)")
+        raise InputError(no_such_page(bad[0], page_count))
     space_mode = _space_mode(pdf, objs, wanted[0] if wanted else 1, notices)
     results: list[list[Block]] = []
     total_chars = 0
