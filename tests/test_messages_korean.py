@@ -67,7 +67,7 @@ def _read(path: Path, out: list[tuple[str, str]], checks: set[str]) -> None:
     except InputError as exc:
         out.append((path.name, str(exc)))
         return
-    out.extend((path.name, f.message) for f in ex.findings)
+    out.extend((path.name, m) for f in ex.findings for m in (f.message, f.location) if m)  # location: a clerk reads it
     out.extend((path.name, w) for w in ex.warnings)
     checks.update(f.check for f in ex.findings)
 
@@ -199,7 +199,8 @@ def said(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[list[t
             path.write_bytes(data)
             _read(path, out, checks)
     ex = extract(troubled_report())
-    out.extend(("troubled.pdf", m) for m in [f.message for f in ex.findings] + ex.warnings)
+    out.extend(("troubled.pdf", m) for m in [f.message for f in ex.findings] + [f.location for f in ex.findings
+                                                                                 if f.location] + ex.warnings)
     checks.update(f.check for f in ex.findings)
     out.extend(_library_refusals(corpus, tmp))
     return out, checks

@@ -84,9 +84,8 @@ class Ledger:
             s = e.slot
             text = clean(s.text)
             where = f"{e.table}, p.{s.page}, " if s.page is not None else f"{e.table}, "
-            loc = f"{where}row {s.row + 1}, column {s.col + 1}"  # the location column, kept as it was
-            said = f"{where}{s.row + 1}행 {s.col + 1}열"
+            said = f"{where}{s.row + 1}행 {s.col + 1}열"  # the message's place and the location column
             why = f" ({e.reason})" if e.reason else ""
             out.append(Finding("unread_cell", "warning", f"{said}: {text!r} 칸을 읽지 않았습니다{why}", self.item_no,
-                               s.page, loc, "", text))
+                               s.page, said, "", text))
         return out

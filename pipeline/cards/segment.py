@@ -215,7 +215,7 @@ def unidentified(item: ItemSpan, figures: int, box: str = "") -> Finding:
     figures of its tables were therefore not read, and what its 총사업비 box says (``box``), so that the office
     can tell which card it is."""
     pages = source_pages(item) or None
-    where = f"pages {pages}" if pages and "-" in pages else (f"page {pages}" if pages else "a card")  # location
+    where = f"p.{pages}" if pages else "쪽을 알 수 없는 카드"  # the location column, as pipeline/checks writes pages
     at = f"p.{pages}의 " if pages else ""
     said = f"; {box}" if box else ""
     return Finding("item_unidentified", "error",
