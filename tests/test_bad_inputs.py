@@ -48,7 +48,8 @@ def _one_clear_line(proc: subprocess.CompletedProcess, name: str, *words: str) -
         ("truncated-60pct.pdf", ["손상"]),
         ("empty.pdf", ["빈 파일"]),
         ("scanned-image-only.pdf", ["글자를 꺼낼 수 없는 PDF", "OCR"]),
-        ("unrelated-busan-workplan.pdf", ["공약 사업 카드를 찾지 못했습니다"]),
+        pytest.param("unrelated-busan-workplan.pdf", ["공약 사업 카드를 찾지 못했습니다"],
+                     marks=pytest.mark.slow),  # 30 pages read to find no card (~5 s); the HWP below is the quick case
         ("pyhwp_password-12345.hwp", ["암호가 걸린 HWP", "암호를 풀고"]),
         ("hwplib_distribution.hwp", ["공약 사업 카드를 찾지 못했습니다"]),
     ],

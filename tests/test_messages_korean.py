@@ -171,16 +171,29 @@ def _library_refusals(corpus: Path, tmp: Path) -> list[tuple[str, str]]:
     return [(name, _refusal(call)) for name, call in calls.items()]
 
 
+def corpus_files(corpus: Path, quick: bool) -> list[Path]:
+    """The corpus files read for their messages.  ``quick`` (the default run): every card and bad file, and the
+    HWP/HWPX of the variety report; the rest — the variety PDFs and the compiled reports (about 10 s, and the
+    same layouts as their HWP/HWPX or the cards) — is read by the slow test below."""
+    out = []
+    for folder in ("cards", "variety", "bad", "compiled"):
+        for path in sorted((corpus / folder).iterdir()):
+            if path.suffix not in READABLE or path.name.startswith("unrelated"):  # 4 s for one no-card line
+                continue
+            heavy = folder == "compiled" or (folder == "variety" and path.suffix == ".pdf")
+            if heavy != quick:
+                out.append(path)
+    return out
+
+
 @pytest.fixture(scope="module")
 def said(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[list[tuple[str, str]], set[str]]:
     """(source, message) of everything said, and the check codes of the findings made."""
     tmp = tmp_path_factory.mktemp("said")
     out: list[tuple[str, str]] = []
     checks: set[str] = set()
-    for folder in ("cards", "variety", "bad", "compiled"):
-        for path in sorted((corpus / folder).iterdir()):
-            if path.suffix in READABLE and not path.name.startswith("unrelated"):  # 4 s for one no-card line
-                _read(path, out, checks)
+    for path in corpus_files(corpus, quick=True):
+        _read(path, out, checks)
     for probe in HANCOM_PROBES:
         path = tmp / f"{probe.name}.{probe.ext}"
         path.write_bytes(probe.build())
@@ -204,6 +217,17 @@ def said(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[list[t
     checks.update(f.check for f in ex.findings)
     out.extend(_library_refusals(corpus, tmp))
     return out, checks
+
+
+@pytest.mark.slow  # the variety PDFs and the compiled reports (~10 s)
+def test_nothing_the_long_corpus_files_say_is_english(corpus: Path) -> None:
+    out: list[tuple[str, str]] = []
+    files = corpus_files(corpus, quick=False)
+    assert len(files) >= 6, files
+    for path in files:
+        _read(path, out, set())
+    english_ones = [f"{src}: {m}  → {english(m)}" for src, m in out if english(m)]
+    assert not english_ones, "\n".join(english_ones)
 
 
 def test_nothing_they_say_is_english(said) -> None:

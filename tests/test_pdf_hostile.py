@@ -183,7 +183,7 @@ class Probe:
     error: Optional[str] = None  # the reader's InputError message, exactly; None when the file reads
     page: Optional[int] = None  # the page the error names
     warnings: tuple[str, ...] = ()  # when it reads: Document.warnings
-    slow: bool = False  # its own command-line run only in the slow sweep
+    slow: bool = False  # 3 s or more to build or refuse: read, and run alone from the command line, in the slow sweep
 
 
 PROBES = [
@@ -197,7 +197,7 @@ PROBES = [
     Probe("cycle-on-page-2000-of-2000", H.cycle_on_last_page, error=D.reference_loop(6).message),
     # heavy but legal: refused with what and how much, at the bound, never at what the file declares
     Probe("content-inflates-to-1gb", H.inflates_to, error=L.StreamTooLarge(4, L.DEFAULT_LIMITS.stream_bytes).message,
-          page=1),
+          page=1, slow=True),
     Probe("content-inflates-to-20mb", lambda: H.inflates_to(20 << 20),
           error=L.content_too_large(L.DEFAULT_LIMITS.page_content_bytes).message, page=1),
     Probe("font-inflates-to-256mb", lambda: H.font_inflates_to(256 << 20),
@@ -205,9 +205,9 @@ PROBES = [
     Probe("1m-glyphs-on-one-page", H.glyphs_on_one_page, error=L.too_many_glyphs(L.DEFAULT_LIMITS.page_glyphs).message,
           page=1),
     Probe("forms-ten-times-in-each-other", H.forms_within_forms,
-          error=L.too_many_drawings(L.DEFAULT_LIMITS.page_drawings).message, page=1),
+          error=L.too_many_drawings(L.DEFAULT_LIMITS.page_drawings).message, page=1, slow=True),
     Probe("6000-fills-over-white-rules", lambda: H.fills_on_one_page(6000),
-          error=L.too_many_pairs(FILLS, L.DEFAULT_LIMITS.pair_checks).message, page=1),
+          error=L.too_many_pairs(FILLS, L.DEFAULT_LIMITS.pair_checks).message, page=1, slow=True),
     Probe("grid-of-1001x1001", lambda: H.ruled_grid(1001, 1001),
           error=L.too_many_slots(1001, 1001, MAX_DOCUMENT_SLOTS).message, page=1),
     # read, with what pdfminer said kept as a named warning
