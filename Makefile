@@ -23,8 +23,10 @@ help:
 	@echo "make examples                예시 카드 PDF를 다시 만듭니다 (카드 서식을 바꾼 뒤)"
 	@echo "make bench                   벤치마크 (bench/README.md)"
 
+# A failed run keeps its exit status (1: some file not read or a quarter not archived; 2: a usage error), so make
+# then adds its own English "make: *** … Error N" line; the Korean line before it says what that line means.
 report: $(STAMP)
-	@$(PY) -m pipeline report $(ARGS)
+	@$(PY) -m pipeline report $(ARGS) || { rc=$$?; echo "make report: 종료 코드 $$rc로 끝났습니다 — 이유는 위에 있습니다 (아래 make의 'Error $$rc' 줄은 이 종료 코드를 알리는 것입니다)" >&2; exit $$rc; }
 
 # Every test but the long sweeps (marked slow), after the linter.
 test: $(STAMP) lint

@@ -92,3 +92,24 @@ def test_what_the_cli_prints_is_korean(corpus: Path, tmp_path: Path) -> None:
                 found.append(f"[{name}] {line}  → {words}")
     assert not found, "\n".join(found)
     assert sum(len(p.stdout + p.stderr) for p in runs.values()) > 5000  # the commands really printed
+
+
+def test_make_report_says_in_korean_what_makes_english_error_line_means(tmp_path: Path) -> None:
+    """make adds its own English "make: *** … Error 1" when the pipeline ends with 1; the Makefile's Korean line
+    before it says what it means, and the exit status still says the run failed.  (A stand-in for the venv's
+    python ends with 1, as a run with an unreadable file does.)"""
+    import subprocess
+
+    fake = tmp_path / "python"
+    fake.write_text("#!/bin/sh\necho '카드.hwp: 암호가 걸린 HWP입니다' >&2\nexit 1\n", encoding="utf-8")
+    fake.chmod(0o755)
+    stamp = tmp_path / "installed"
+    stamp.touch()
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run(["make", "-s", "-C", str(root), "report", f"PY={fake}", f"STAMP={stamp}"],
+                          capture_output=True, text=True, env={**os.environ, "LANGUAGE": "C"})
+    assert proc.returncode != 0
+    lines = [l for l in proc.stderr.splitlines() if l.strip()]
+    assert lines[0] == "카드.hwp: 암호가 걸린 HWP입니다"
+    assert lines[1].startswith("make report: 종료 코드 1로 끝났습니다") and "'Error 1'" in lines[1], lines
+    assert "Error 1" in lines[2] and len(lines) == 3, lines
