@@ -7,14 +7,9 @@ grid must stay bounded whatever a table declares.
 from __future__ import annotations
 
 import io
-import os
 import random
 import signal
 import struct
-import subprocess
-import sys
-import tempfile
-import time
 import tracemalloc
 import zipfile
 from contextlib import contextmanager
@@ -24,6 +19,7 @@ from typing import Callable, Optional
 
 import hostile_hancom as H
 import pytest
+from bounded_run import LIMIT_S, assert_bounded, run_cli
 
 from pipeline.cards import NO_ITEM as CARDS_NO_ITEM
 from pipeline.errors import InputError
@@ -33,51 +29,6 @@ from pipeline.readers.hancom.hwp import read_hwp
 from pipeline.readers.hancom.hwpx import read_hwpx
 from pipeline.readers.hancom.limits import zip_directory_size
 from pipeline.readers.hancom.refusals import damaged, too_big
-
-ROOT = Path(__file__).resolve().parent.parent
-LIMIT_S = 60  # the issue's bound per file; a probe takes 1-3 s here
-LIMIT_RSS = 1024 ** 3  # the issue's bound per file; a probe peaks near 80 MB here (pandas is most of it)
-
-
-# -- running the command line with its time and peak memory -----------------------------------------------
-
-
-@dataclass
-class Run:
-    code: int
-    lines: list[str]  # stderr lines
-    seconds: float
-    peak_rss: int  # bytes: the largest of the CLI process and the workers it reaped
-
-
-def run_cli(*args: str, limit: float = 2 * LIMIT_S) -> Run:
-    """``python -m pipeline ARGS`` with its wall time and the peak RSS from wait4 (workers included)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        t0 = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-m", "pipeline", *args], cwd=ROOT, stdout=out, stderr=err,
-                                start_new_session=True)
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() - t0 > limit:
-                os.killpg(proc.pid, signal.SIGKILL)
-                os.wait4(proc.pid, 0)
-                proc.returncode = -9
-                pytest.fail(f"pipeline {' '.join(args)} still running after {limit:.0f} s")
-            time.sleep(0.05)
-        seconds = time.monotonic() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here; Popen must not wait again
-        err.seek(0)
-        lines = err.read().decode("utf-8", "replace").splitlines()
-    return Run(proc.returncode, lines, seconds, usage.ru_maxrss * 1024)
-
-
-def assert_bounded(run: Run) -> None:
-    assert run.seconds < LIMIT_S, f"took {run.seconds:.1f} s"
-    assert run.peak_rss < LIMIT_RSS, f"peak RSS {run.peak_rss / 1e6:.0f} MB"
-    assert not any("Traceback" in x or "내부 오류" in x for x in run.lines), run.lines
-
 
 # -- the probes --------------------------------------------------------------------------------------------
 

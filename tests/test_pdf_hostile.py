@@ -8,12 +8,7 @@ terminal without the file's name.
 """
 from __future__ import annotations
 
-import os
 import random
-import signal
-import subprocess
-import sys
-import tempfile
 import time
 import tracemalloc
 import zlib
@@ -23,6 +18,7 @@ from typing import Callable, Optional
 
 import hostile_pdf as H
 import pytest
+from bounded_run import LIMIT_S, assert_bounded, run_cli
 from scoring import assert_perfect, score
 
 from pipeline.errors import InputError, NoPledgeItem
@@ -34,51 +30,8 @@ from pipeline.readers.pdf.reader import read_pdf
 from pipeline.readers.pdf.segments import FILLS
 from pipeline.readers.pdf.text import dedupe
 
-ROOT = Path(__file__).resolve().parent.parent
-LIMIT_S = 60  # the issue's bound per file
-LIMIT_RSS = 1024 ** 3  # the issue's bound per file
 SEED = "cards/seed57-2021Q4.lo.pdf"
 TRUTH = "cards/seed57-2021Q4.truth.json"
-
-
-# -- the command line with its time and peak memory ----------------------------------------------------------
-
-
-@dataclass
-class Run:
-    code: int
-    lines: list[str]  # stderr
-    seconds: float
-    peak_rss: int  # bytes: the largest of the CLI process and the workers it reaped
-
-
-def run_cli(*args: str, limit: float = 2 * LIMIT_S) -> Run:
-    """``python -m pipeline ARGS`` in a subprocess, with its wall time and its tree's peak RSS from wait4."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        t0 = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-m", "pipeline", *args], cwd=ROOT, stdout=out, stderr=err,
-                                start_new_session=True)
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() - t0 > limit:
-                os.killpg(proc.pid, signal.SIGKILL)
-                os.wait4(proc.pid, 0)
-                proc.returncode = -9
-                pytest.fail(f"pipeline {' '.join(args)} still running after {limit:.0f} s")
-            time.sleep(0.05)
-        seconds = time.monotonic() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here; Popen must not wait again
-        err.seek(0)
-        lines = err.read().decode("utf-8", "replace").splitlines()
-    return Run(proc.returncode, lines, seconds, usage.ru_maxrss * 1024)
-
-
-def assert_bounded(run: Run, per_file: int = 1) -> None:
-    assert run.seconds < LIMIT_S * per_file, f"took {run.seconds:.1f} s"
-    assert run.peak_rss < LIMIT_RSS, f"peak RSS {run.peak_rss / 1e6:.0f} MB"
-    assert not any("Traceback" in x or "내부 오류" in x for x in run.lines), run.lines
 
 
 # -- 1. turned pages read like upright ones ------------------------------------------------------------------
