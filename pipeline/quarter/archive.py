@@ -45,7 +45,7 @@ from ..outputs.summary import write_summary_csv
 from ..outputs.xlsx import write_xlsx
 from ..vocab import QUARTER_CODE, is_quarter, quarter_key
 from .combine import quarter_of
-from .diff import diff_tables, load_tables, restatements
+from .diff import flagged_diff, load_tables
 
 TMP_PREFIX = ".tmp-"
 JOURNAL_PREFIX = ".journal-"
@@ -285,8 +285,7 @@ def _build(folder: Path, quarter: str, tables: Mapping[str, pd.DataFrame], sourc
         full["findings"] = check(full)
     diff = None
     if previous is not None:
-        diff = diff_tables(previous, full)
-        diff["restated"] = restatements(diff, quarter) if len(diff) else pd.Series([], dtype=bool)
+        diff = flagged_diff(previous, full, quarter)
     files: list[tuple[str, object]] = ([(f"{t}.csv", t) for t in ALL_TABLES] + [(f"{quarter}.xlsx", "xlsx")]
                                        + [("summary.csv", "summary")])
     half = len(files) // 2

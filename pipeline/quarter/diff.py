@@ -128,6 +128,13 @@ def restatements(diff: pd.DataFrame, new_quarter: str) -> pd.Series:
     return pd.Series([is_restatement(r, new_quarter) for r in diff.to_dict("records")], index=diff.index)
 
 
+def flagged_diff(old: Mapping[str, pd.DataFrame], new: Mapping[str, pd.DataFrame], new_quarter: str) -> pd.DataFrame:
+    """``diff_tables`` plus its ``restated`` column: what the diff files, the report and the workbook show."""
+    d = diff_tables(old, new)
+    d["restated"] = restatements(d, new_quarter)
+    return d
+
+
 def load_tables(folder: Path) -> dict[str, pd.DataFrame]:
     """The contract CSVs of a folder (an archived quarter or an extract output); a missing CSV is empty."""
     folder = Path(folder)

@@ -59,11 +59,10 @@ def write_diff(old: dict, new: dict, out: Path, *, before: str, after: str,
     ``restated`` flags and the files written.  ``labels``, ``title``: the two sides' names and the document's
     when they are not two quarters."""
     from ..outputs.render import render_diff
-    from ..quarter.diff import diff_tables, restatements
+    from ..quarter.diff import flagged_diff
     from ..quarter.diff import write_diff as write_diff_csv
 
-    d = diff_tables(old, new)
-    d["restated"] = restatements(d, after) if len(d) else pd.Series([], dtype=bool)
+    d = flagged_diff(old, new, after)
     names = ["diff.csv", "diff.html"] + (["diff.pdf"] if pdf else [])
 
     def write(tmp: Path) -> None:
