@@ -15,7 +15,7 @@ from truth_tables import load_truth, tables_from_truth
 from pipeline import vocab
 from pipeline.checks import CHECK_NAMES, check
 from pipeline.contract import COLUMNS, CONTRACT_TABLES, read_csv
-from pipeline.outputs.labels import OTHER_CHECK_NAMES, header
+from pipeline.outputs.labels import header
 from pipeline.outputs.sheets import SHEET_TITLES
 from pipeline.outputs.xlsx import read_xlsx, write_xlsx
 from pipeline.quarter.archive import archive_quarter
@@ -25,7 +25,7 @@ HANGUL = re.compile(r"[\uAC00-\uD7A3]")
 PERIOD_OR_QUARTER_CODE = re.compile(r"^\d{4}(Q[1-4]|H[12])$")
 # Every code a contract cell may hold that must never reach a clerk as such.
 CODES = (set(vocab.FUNDS) | set(vocab.KIND_LABELS) | set(vocab.SEVERITY_LABELS) | set(CHECK_NAMES)
-         | set(OTHER_CHECK_NAMES) | set(vocab.CHANGE_LABELS) | set(vocab.TABLE_LABELS) | {"total", "True", "False"}
+         | set(vocab.CHANGE_LABELS) | set(vocab.TABLE_LABELS) | {"total", "True", "False"}
          | {c for cols in COLUMNS.values() for c in cols})
 AMOUNT_HEADERS = re.compile(r"\(백만원\)$|^수치$|목표$|실적$|^값$|^계산값$|^표기값$|^이전$|^이후$")
 

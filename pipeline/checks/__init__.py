@@ -50,9 +50,12 @@ CHECK_NAMES = {
     "executed_over_plan": "집행액 ≤ 투자수요",
     "period_outside_term": "사업기간 밖의 연도",
 }
-# What the normaliser could not read or place (pipeline.cards), in the same words: every figure is in a row or
-# named by one of these.  (unread_cell, item_unidentified and extraction_warning are named by the outputs.)
+# What the readers and the normaliser could not read or place (pipeline.cards), in the same words: every figure is
+# in a row or named by one of these.
 READING_CHECK_NAMES = {
+    "extraction_warning": "읽기 경고 (원본 확인 필요)",
+    "unread_cell": "읽지 못한 칸",
+    "item_unidentified": "사업을 알 수 없는 카드",
     "unread_column": "읽지 못한 열",
     "unread_row": "읽지 못한 행",
     "unread_table": "읽지 못한 표",

@@ -14,11 +14,6 @@ from .labels import field_label
 from .view import column_label, fmt_num, normalise_tables, num, records, text
 
 
-def _restated(row: dict, after: str) -> bool:
-    """One rule for the diff and the report: quarter.diff.is_restatement."""
-    return is_restatement(row, after)
-
-
 def diff_view(diff: pd.DataFrame, *, before: str, after: str,
               tables: Optional[dict[str, pd.DataFrame]] = None) -> dict[str, Any]:
     """The diff sorted into what a reader asks about: which items, which statuses, which money, what is new."""
@@ -39,7 +34,7 @@ def diff_view(diff: pd.DataFrame, *, before: str, after: str,
             r["restated"] = (r.get("change") == "changed" and bool(r.get("restated"))
                              and str(r.get("restated")).lower() not in ("false", "0", ""))
         else:
-            r["restated"] = _restated(r, after)
+            r["restated"] = is_restatement(r, after)  # one rule for the diff and the report
         if r.get("table") == "items" and r.get("field") == "title" and text(r.get("after")):
             titles.setdefault(r["item_no"], text(r.get("after")))
     def shown(r: dict, side: str) -> str:

@@ -148,7 +148,7 @@ def keep_words(value: object, col_mm: float = 0.0, font_pt: float = 8.0) -> Mark
     """
     max_em = max(col_mm - CELL_PAD_MM, 1.0) / (font_pt * PT_MM) if col_mm else 0.0
     s = "" if value is None else str(value)
-    return Markup("".join(f'<span class="kw">{escape(t)}</span>' if kept else str(escape(t))
+    return Markup("".join(_span(t) if kept else str(escape(t))
                           for t, kept in _pieces(s, max_em)))
 
 

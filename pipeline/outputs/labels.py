@@ -25,12 +25,6 @@ from ..vocab import (
     quarter_label,
 )
 
-# Checks that are not arithmetic (written by the readers and the normaliser) and have no CHECK_NAMES entry.
-OTHER_CHECK_NAMES = {
-    "extraction_warning": "읽기 경고 (원본 확인 필요)",
-    "unread_cell": "읽지 못한 칸",
-    "item_unidentified": "사업을 알 수 없는 카드",
-}
 UNKNOWN_CHECK = "기타 점검"
 
 # Column headings that do not depend on the fund list.
@@ -129,7 +123,7 @@ def field_label(field: object) -> str:
 def check_label(code: object) -> str:
     """A finding's check code as a reader names it (`총사업비 = 국비 + 시비 + 구비 + 기타`)."""
     s = "" if code is None else str(code).strip()
-    return CHECK_NAMES.get(s) or OTHER_CHECK_NAMES.get(s) or (UNKNOWN_CHECK if s else "")
+    return CHECK_NAMES.get(s) or (UNKNOWN_CHECK if s else "")
 
 
 def severity_label(code: object) -> str:
@@ -194,7 +188,7 @@ def code_of(column: str, label: object, codes: Optional[list[str]] = None) -> ob
     mapping = {
         "kind": KIND_LABELS, "fund": FUND_LABELS, "severity": SEVERITY_LABELS, "table": TABLE_LABELS,
         "change": CHANGE_LABELS,
-        "check": {**OTHER_CHECK_NAMES, **CHECK_NAMES},
+        "check": CHECK_NAMES,
     }.get(column)
     if mapping is None and column == "field":
         mapping = {c: field_label(c) for c in (codes or [])}

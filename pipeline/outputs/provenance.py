@@ -59,12 +59,6 @@ def row_source(row: Mapping[str, Any], item: Optional[Mapping[str, Any]] = None)
             "row": r, "col": c, "bbox": _text(row.get("source_bbox")), "cell_known": r is not None}
 
 
-def page_ref(src: Mapping[str, Any]) -> str:
-    """The small reference printed beside a figure: `p.5` (or `p.5-6` for an item), '' when there is no page."""
-    pages = src.get("page") or src.get("pages") or ""
-    return f"p.{pages}" if pages else ""
-
-
 def describe(src: Mapping[str, Any]) -> str:
     """A one-line description of where a figure is: `a.pdf, p.5, 4번째 표, 3행 5열` — as much as is known."""
     parts = [src["file"]] if src.get("file") else []

@@ -52,7 +52,10 @@ def _kw(ctx: Context, value: object, col_mm: float = 0.0, font_pt: float = 8.0) 
     return escape("" if value is None else value)
 
 
+@functools.lru_cache(maxsize=None)
 def _env() -> Environment:
+    """One environment per process: compiling the templates again for the HTML and the PDF of every report
+    costs more than rendering them (the loader still sees a template edited on disk)."""
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = fmt_num

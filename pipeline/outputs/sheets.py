@@ -123,7 +123,7 @@ FINDING_COLS = ["item_no", "title", "source_file", "page", "severity", "check", 
 
 def findings_sheet(name: str, tables: Mapping[str, pd.DataFrame], to_fix: bool) -> Sheet:
     """검토의견 (what to fix) or 참고사항: each finding with its item, file and page, check and severity in Korean."""
-    cols = [column(c, "쪽" if c == "page" else None) for c in FINDING_COLS]
+    cols = [column(c) for c in FINDING_COLS]
     rows = [[_label(c, f.get(c)) for c in FINDING_COLS] for f in fix_list(tables, to_fix)]
     return Sheet(name, SHEET_TITLES[name], cols, rows)
 

@@ -167,7 +167,8 @@ def task_achievements(tables: Mapping[str, pd.DataFrame], quarter: str) -> pd.Da
 
 # ----------------------------------------------------------------------------- the figures
 
-def _by_item(df: Optional[pd.DataFrame]) -> dict[str, list[dict]]:
+def records_by_item(df: Optional[pd.DataFrame]) -> dict[str, list[dict]]:
+    """A table's rows grouped by item number (item_key), in their order."""
     out: dict[str, list[dict]] = {}
     for r in records(df):
         out.setdefault(item_key(r.get("item_no")), []).append(r)
@@ -183,7 +184,7 @@ def summary_figures(tables: Mapping[str, pd.DataFrame], quarter: str) -> pd.Data
     year = quarter_range(quarter)[0].year
     q_end = quarter_range(quarter)[1]
     items = records(tables.get("items"))
-    budget = _by_item(tables.get("budget"))
+    budget = records_by_item(tables.get("budget"))
     out: list[dict[str, Any]] = []
 
     def add(figure: str, label: str, value: Optional[float], unit: str, definition: str, part: str = "") -> None:

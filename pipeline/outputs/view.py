@@ -21,19 +21,12 @@ from . import charts
 from .display import fmt_num, fmt_rate, fmt_total
 from .fixlist import fix_list
 from .itemview import column_label, finding_view, item_view, tasks_view, text
-from .summary import figure_value, summary_figures
+from .summary import figure_value, records_by_item, summary_figures
 
 __all__ = ["column_label", "fmt_num", "normalise_tables", "num", "records", "report_view", "tasks_view", "text"]
 
 num = cell_number
 CHART_ITEMS_MAX = 30  # above this a per-item bar chart is longer than the table it repeats
-
-
-def _by_item(df: Optional[pd.DataFrame]) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {}
-    for r in records(df):
-        out.setdefault(item_key(r.get("item_no")), []).append(r)
-    return out
 
 
 def normalise_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -110,7 +103,7 @@ def report_view(tables: dict[str, pd.DataFrame], *, quarter: str, body: Optional
                 generated: date) -> dict[str, Any]:
     """Everything the report template shows, computed once from the contract tables."""
     t = normalise_tables(tables)
-    budget, plan, perf, finds = (_by_item(t[n]) for n in ("budget", "plan", "performance", "findings"))
+    budget, plan, perf, finds = (records_by_item(t[n]) for n in ("budget", "plan", "performance", "findings"))
     items_raw = records(t["items"])
     items_raw.sort(key=lambda r: (num(r.get("item_no")) is None, num(r.get("item_no")) or 0, text(r.get("item_no"))))
     items = [item_view(r, budget.get(item_key(r.get("item_no")), []), plan.get(item_key(r.get("item_no")), []),

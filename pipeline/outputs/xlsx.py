@@ -177,7 +177,7 @@ def _back(frame_cols: list[str], head: list[str], body: list[list[Any]]) -> pd.D
     for r in body:
         rec = {}
         for c in frame_cols:
-            i = by_header.get(header(c) if c != "page" else "쪽")
+            i = by_header.get(header(c))
             v = r[i] if i is not None else None
             rec[c] = code_of(c, v, codes=COLUMNS["items"] + ["amount_mkrw", "text", "value", "measure"])
         out.append(rec)
@@ -199,7 +199,7 @@ def read_xlsx(path: Path) -> dict[str, pd.DataFrame]:
     for name in ("items", "budget", "plan", "performance"):
         if name in found:
             out[name] = _back(COLUMNS[name], *found[name])
-    parts = [_back(FINDINGS + ["source_file", "page"], *found[n]) for n in ("fixes", "notes") if n in found]
+    parts = [_back(FINDINGS, *found[n]) for n in ("fixes", "notes") if n in found]
     if parts:
         out["findings"] = pd.concat(parts, ignore_index=True) if any(len(p) for p in parts) else parts[0]
     if "diff" in found:

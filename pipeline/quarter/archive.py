@@ -88,8 +88,6 @@ class ArchiveResult:
 
 # ----------------------------------------------------------------------------- small I/O helpers
 
-_fsync_dir = fsync_dir
-
 
 def _write_json(path: Path, data: object) -> None:
     with open(path, "w", encoding="utf-8") as f:
@@ -143,9 +141,9 @@ def _recover(root: Path) -> list[str]:
         elif not live.exists() and old.exists():
             os.rename(old, live)  # nothing to put in place: put the old one back
             notes.append(f"{live.name}: 중단되었던 교체를 되돌려 {old.name}에서 복원했습니다")
-        _fsync_dir(root)
+        fsync_dir(root)
         journal.unlink()
-        _fsync_dir(root)
+        fsync_dir(root)
     for leftover in root.glob(TMP_PREFIX + "*"):
         shutil.rmtree(leftover, ignore_errors=True)
         notes.append(f"{leftover.name}: 중단된 실행이 남긴 임시 폴더를 지웠습니다")
@@ -309,7 +307,7 @@ def _build(folder: Path, quarter: str, tables: Mapping[str, pd.DataFrame], sourc
         "rows": rows,
         "files": {name: sha256_file(folder / name) for name, _ in files},
     })
-    _fsync_dir(folder)
+    fsync_dir(folder)
 
 
 def archive_quarter(root: Path, quarter: str, tables: Mapping[str, pd.DataFrame], sources: Sequence[Source],
@@ -351,19 +349,19 @@ def archive_quarter(root: Path, quarter: str, tables: Mapping[str, pd.DataFrame]
             raise
         if not target.exists():
             os.rename(tmp, target)
-            _fsync_dir(root)
+            fsync_dir(root)
             return ArchiveResult("written", target, f"원본 파일 {len(src)}개로 보관했습니다")
         aside = root / f"{quarter}{VERSION_MARK}{_utc_stamp()}"
         journal = root / f"{JOURNAL_PREFIX}{quarter}.json"
         _write_json(journal, {"quarter": quarter, "tmp": tmp.name, "old": aside.name})
-        _fsync_dir(root)
+        fsync_dir(root)
         os.rename(target, aside)
-        _fsync_dir(root)
+        fsync_dir(root)
         _pause("swap")
         os.rename(tmp, target)
-        _fsync_dir(root)
+        fsync_dir(root)
         journal.unlink()
-        _fsync_dir(root)
+        fsync_dir(root)
         if changes is None:
             why = "같은 원본을 새 파이프라인으로 다시 읽어 보관했습니다"
         else:
