@@ -74,7 +74,7 @@ def V(x: float, y0: float, y1: float) -> dict:
 
 
 def grids_of(lines: list[dict], rects: list[dict] = ()):  # type: ignore[assignment]
-    h, v = segments_from_objects(lines, rects, [], 800.0)
+    h, v = segments_from_objects(lines, rects, [])
     return find_grids(h, v)
 
 

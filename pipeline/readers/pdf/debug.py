@@ -19,12 +19,11 @@ from typing import Callable, Iterable, Sequence
 
 import pdfplumber
 
-from ...errors import InputError
 from .document import close_quietly, input_error, open_pdf
 from .frame import page_view, to_display
 from .grid import RuleGrid
 from .pages import parse_page, release_page
-from .reader import no_such_page, page_grids
+from .reader import check_pages, page_grids
 from .settings import DEFAULT, GridSettings
 
 RESOLUTION = 150  # pixels per inch: small labels stay readable on an A4 page
@@ -82,9 +81,7 @@ def write_debug_pages(path: Path, pages: Iterable[int] | None, out_dir: Path,
     try:
         count = len(objs)
         wanted = list(range(1, count + 1) if pages is None else pages)
-        bad = [p for p in wanted if not 1 <= p <= count]
-        if bad:
-            raise InputError(no_such_page(bad[0], count))
+        check_pages(wanted, count)
         for no in wanted:
             page = parse_page(pdf, objs, no)
             try:

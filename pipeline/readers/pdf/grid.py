@@ -24,7 +24,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from .limits import PairCount, TooManySlots
-from .segments import HSeg, VSeg, segments_from_objects
+from .segments import HSeg, VSeg
 from .settings import DEFAULT, GridSettings
 
 RULES = "표 선끼리의"  # what PairCount says was compared too often
@@ -401,4 +401,4 @@ def find_grids(h: list[HSeg], v: list[VSeg], settings: GridSettings = DEFAULT, m
     return grids
 
 
-__all__ = ["RuleGrid", "TooManySlots", "find_grids", "grid_from_rules", "merge_segments", "nested_boxes", "segments_from_objects"]
+__all__ = ["RuleGrid", "TooManySlots", "find_grids", "grid_from_rules", "merge_segments", "nested_boxes"]

@@ -24,7 +24,7 @@ from pdfminer.pdfpage import PDFPage
 from ...errors import InputError, describe_os_error
 from ...model import Block, Cell, Document, SlotBudget, Table, TextBlock
 from .continuation import link_continuations
-from .document import GuardedPDF, close_quietly, input_error, open_pdf
+from .document import REMAKE, GuardedPDF, close_quietly, input_error, open_pdf
 from .frame import PageView, page_view
 from .grid import RuleGrid, find_grids
 from .limits import DEFAULT_LIMITS, Limits, PairCount, TooManySlots, take_slots, too_many_slots
@@ -36,12 +36,20 @@ from .text import GAP_TAB, Glyph, block_text, clean_char, dedupe, group_lines, l
 
 MSG_NO_TEXT = ("글자를 꺼낼 수 없는 PDF입니다 (스캔한 그림으로 된 파일; 글자 인식(OCR)은 하지 않습니다) — 한글에서 "
                "PDF로 저장한 파일이나 HWP/HWPX 원본을 제출하세요")
-MSG_NO_PAGES = "쪽이 하나도 없는 PDF입니다 — 원본에서 PDF를 다시 만들어 제출하세요"
+MSG_NO_PAGES = f"쪽이 하나도 없는 PDF입니다 — {REMAKE}"
 
 
 def no_such_page(page: int, count: int) -> str:
     """A page asked for (``--pages``) that the PDF does not have."""
     return f"{page}쪽은 없습니다 (이 PDF는 {count}쪽까지 있습니다) — --pages를 1~{count} 안에서 지정하세요"
+
+
+def check_pages(wanted: list[int], count: int) -> None:
+    """Refuse the first asked-for page the PDF does not have."""
+    bad = next((p for p in wanted if not 1 <= p <= count), None)
+    if bad is not None:
+        raise InputError(no_such_page(bad, count))
+
 
 # How many glyphs a page needs before its lack of space glyphs says anything about the producer.
 SPACE_EVIDENCE = 40
@@ -298,9 +306,7 @@ def _read_pages(pdf: GuardedPDF, pages: Iterable[int] | None, settings: GridSett
     if page_count == 0:
         raise InputError(MSG_NO_PAGES)
     wanted = list(range(1, page_count + 1)) if pages is None else sorted(set(pages))
-    bad = [p for p in wanted if not 1 <= p <= page_count]
-    if bad:
-        raise InputError(no_such_page(bad[0], page_count))
+    check_pages(wanted, page_count)
     space_mode = _space_mode(pdf, objs, wanted[0] if wanted else 1, notices)
     results: list[list[Block]] = []
     total_chars = 0

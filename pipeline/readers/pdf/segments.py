@@ -273,14 +273,12 @@ def _bbox(o: dict) -> tuple[float, float, float, float]:
 
 
 def segments_from_objects(
-    lines: Iterable[dict], rects: Iterable[dict], curves: Iterable[dict], page_height: float = 0.0,
+    lines: Iterable[dict], rects: Iterable[dict], curves: Iterable[dict],
     settings: GridSettings = DEFAULT, pairs: Optional[PairCount] = None,
 ) -> tuple[list[HSeg], list[VSeg]]:
-    """Horizontal and vertical rule pieces from pdfplumber line/rect/curve objects.
-
-    ``page_height`` is unused (kept for callers of the old signature): every
-    coordinate pdfplumber gives, curve points included, is already top-down.
-    ``pairs`` counts the comparisons of fills with fills (the reader's bound).
+    """Horizontal and vertical rule pieces from pdfplumber line/rect/curve objects (every coordinate pdfplumber
+    gives, curve points included, is already top-down).  ``pairs`` counts the comparisons of fills with fills
+    (the reader's bound).
     """
     s = settings
     col = _Collector(s)
