@@ -435,3 +435,16 @@ def test_pages_option_forms(spec: str, pages: list[int]):
 
     args = build_parser().parse_args(["tables", "x.pdf", "--pages", spec])
     assert args.pages == pages
+
+
+def test_split_read_says_a_notice_of_no_page_once(tmp_path: Path) -> None:
+    """Page ranges each re-open the file, so a notice said at open (no page) comes with every part; the joined
+    document says it once, as a whole read does, and keeps each page's own lines."""
+    from pipeline.model import Document, TextBlock
+    from pipeline.readers.pdf import PdfBackend
+
+    said = "PDF의 목록 정보가 손상되어 다시 찾아 읽었습니다"
+    parts = [Document("x.pdf", "pdf", [TextBlock("가", 1)], [], 2, [said, "1쪽: 용지 크기가 없습니다"]),
+             Document("x.pdf", "pdf", [TextBlock("나", 2)], [], 2, [said, "2쪽: 용지 크기가 없습니다"])]
+    doc = PdfBackend().join(tmp_path / "x.pdf", parts)
+    assert doc.warnings == [said, "1쪽: 용지 크기가 없습니다", "2쪽: 용지 크기가 없습니다"]

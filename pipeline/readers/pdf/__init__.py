@@ -50,6 +50,9 @@ class PdfBackend(Backend):
         from .reader import MSG_NO_TEXT
 
         doc = super().join(path, parts)
+        # Each range re-opens the file, so a notice of no page (said at open) comes once per part; a page's own
+        # lines start with its page and belong to one part.  Once, as a whole read says it.
+        doc.warnings = list(dict.fromkeys(doc.warnings))
         if not doc.has_text():
             raise InputError(MSG_NO_TEXT)
         # Each page range had a budget of its own: the document's is counted here, in the same order as a whole read.
