@@ -139,7 +139,7 @@ def extract(doc: Document, quarter: str | None = None) -> Extraction:
                                 f"정했습니다 — 적힌 글: {text!r}", None, page, "표지/머리글", "", text))
     for r in item_rows:
         r["report_quarter"] = rq
-    body = reporting_body(doc)
+    body = reporting_body(doc, items)
     for r in item_rows:
         r["src_body"] = body
     tables = {

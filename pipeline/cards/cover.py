@@ -14,7 +14,7 @@ from typing import Optional
 from ..model import Document, Table, TextBlock
 from .pagelines import running_lines
 from .periods import quarters_in_line
-from .segment import find_items, is_kv_box
+from .segment import ItemSpan, find_items, is_kv_box
 from .textclean import fold
 
 # Lines that open a bullet or box: sentences of a card's body, never the report's own header.
@@ -115,14 +115,15 @@ def _cover_body(text: str) -> Optional[str]:
     return None
 
 
-def reporting_body(doc: Document) -> Optional[str]:
+def reporting_body(doc: Document, items: Optional[list[ItemSpan]] = None) -> Optional[str]:
     """The government that reported, when the document says so: the first word of a running header about the
     report (`한빛구 민선8기 공약사업 추진상황 …`) or a cover line that is only the name (`한 빛 구`, `수원시청`).
 
     A cover line counts only on page 1 or before the first card, never inside a card, where short lines
     ending in 구/시/도 are ordinary words (`추진 속도`, `연구`).
+    ``items``: the document's cards when the caller has found them already.
     """
-    items = find_items(doc)
+    items = find_items(doc) if items is None else items
     inside: set[int] = set()
     for it in items:
         inside.update(id(b) for b in it.blocks)

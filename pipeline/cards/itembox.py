@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 from ..model import Table, TextBlock
 from ..vocab import BOX_FIELDS, BOX_FUND_WORDS, FUND_WORDS, SECURED_FIELDS
-from .numbers import MONEY_UNIT_RE, amount_with_unit, money_scale, parse_money
+from .numbers import MONEY_UNIT_RE, add_amounts, amount_with_unit, money_scale, parse_money
 from .segment import ItemSpan, source_pages
 from .textclean import clean, fold
 
@@ -81,10 +81,7 @@ def box_amounts(text: str) -> tuple[Optional[float], dict[str, float]]:
 
 
 def _plus(a: Optional[float], b: float) -> float:
-    if a is None:
-        return b
-    s = Decimal(str(a)) + Decimal(str(b))
-    return int(s) if s == s.to_integral_value() else float(s)
+    return b if a is None else add_amounts(a, b)
 
 
 def _year(text: str) -> int:

@@ -10,6 +10,8 @@ import re
 from decimal import Decimal
 from typing import Any, Optional
 
+from ..checks.findings import TOL  # two amounts are the same within this: the checks' tolerance
+from ..checks.matrix import overlapping  # the checks' rule for periods that contain one another
 from ..vocab import BOX_FUND_WORDS, FUND_LABELS, FUND_WORDS, period_label
 from .columns import (
     by_role,
@@ -24,7 +26,7 @@ from .columns import (
 )
 from .grid import Slot, SlotGrid, distinct, stitch
 from .ledger import Ledger
-from .numbers import money_scale, parse_money, prints_nothing
+from .numbers import add_amounts, money_scale, parse_money, prints_nothing
 from .periods import TOTAL, Period, is_total
 from .periods import parse as parse_period
 from .segment import Section
@@ -32,8 +34,6 @@ from .textclean import clean, fold
 
 # Words that mark a column as the fund column of a money table (a 소계 row names no fund but is one).
 FUND_COLUMN_WORDS = (*BOX_FUND_WORDS, "소계")
-# Two amounts are the same when they differ by less than this (백만원; 천원 tables give fractions).
-TOL = 0.0005
 
 
 def _scale(section: Section, grid_rows: list[list[Slot]]) -> Decimal:
@@ -88,8 +88,6 @@ def _total_by_arithmetic(g: SlotGrid, c: int, columns: list[tuple[int, Period]],
     """Whether column ``c`` is, row by row, the sum of the period columns (CONTRACT.md: then it is the total
     column whatever its heading says).  Needs periods that do not overlap, and two rows with a non-zero sum or
     one that sums two figures or more (a single figure equal to itself proves nothing)."""
-    from ..checks.matrix import overlapping  # the checks' rule for periods that contain one another
-
     periods = [(pc, p) for pc, p in columns if p.code != "total"]
     if not periods or overlapping(p.code for _, p in periods):
         return False
@@ -214,7 +212,7 @@ def _merge_keys(rows: list[dict[str, Any]], section: Section, ledger: Ledger) ->
             ledger.use(section, s)
             out.append(r)
         elif r["fund"] == "other" and label not in labels[key]:
-            first["amount_mkrw"] = _add(first["amount_mkrw"], r["amount_mkrw"])
+            first["amount_mkrw"] = add_amounts(first["amount_mkrw"], r["amount_mkrw"])
             labels[key].append(label)
             summed.setdefault((r["unit"],), labels[key])
             ledger.use(section, s)
@@ -229,11 +227,6 @@ def _merge_keys(rows: list[dict[str, Any]], section: Section, ledger: Ledger) ->
         ledger.add("other_funds_summed", f"{section.heading}: {what}의 기타 재원을 하나로 합쳤습니다 — "
                    f"{' + '.join(names)}", None, section.heading, ", ".join(names), severity="info")
     return out
-
-
-def _add(a: float, b: float) -> float:
-    s = Decimal(str(a)) + Decimal(str(b))
-    return int(s) if s == s.to_integral_value() else float(s)
 
 
 def _transposed_rows(g: SlotGrid, section: Section, kind: str, scale: Decimal,

@@ -36,6 +36,11 @@ def _to_number(d: Decimal) -> Number:
     return int(d) if d == d.to_integral_value() else float(d)
 
 
+def add_amounts(a: Number, b: Number) -> Number:
+    """a + b exactly (decimal, not binary: 0.1 + 0.2 is 0.3), whole sums as int."""
+    return _to_number(Decimal(str(a)) + Decimal(str(b)))
+
+
 def prints_nothing(text: str | None) -> bool:
     """A cell that prints nothing (`-`, dashes, blank): it gives no row."""
     return re.sub(r"\s+", "", text or "") in _NOTHING

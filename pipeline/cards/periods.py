@@ -10,6 +10,7 @@ that line breaks a layout added do not matter.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -97,6 +98,7 @@ def _parse(text: str) -> Optional[_Parsed]:
     return _Parsed(year, half, quarter)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked for every header cell and every cell above it (grid.period_of)
 def is_total(text: str) -> bool:
     """A total column's or row's heading (계, 합 계, 총사업비, 사업비 계, 계(백만원) …; vocab.TOTAL_HEADING).
 
@@ -107,6 +109,7 @@ def is_total(text: str) -> bool:
     return bool(s) and TOTAL_HEADING.fullmatch(s) is not None
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a pure function of two strings; Period is frozen
 def parse(text: str, parent: str | None = None) -> Optional[Period]:
     """The period a header cell names, using the year of a parent header cell when it has none.
 

@@ -19,7 +19,7 @@ from ..contract import Finding
 from ..model import Block, Document, Table, TextBlock
 from ..vocab import SECTION_WORDS
 from .grid import Part, continuation, header_rows, slots_of
-from .pagelines import HEADING_MARK, running_lines
+from .pagelines import HEADING_MARK, first_line, running_lines
 from .textclean import clean, fold
 from .titles import title_in_box, title_in_cells, title_in_line
 
@@ -168,8 +168,7 @@ def find_items(doc: Document) -> list[ItemSpan]:
         span = blocks[start:end]
         kvs = [b for b in span if isinstance(b, Table) and is_kv_box(b)]
         nxt = blocks[anchors[k + 1][0]].page if k + 1 < len(anchors) else None
-        first = next((re.sub(r"\s+", " ", b.text).strip() for b in span
-                      if isinstance(b, TextBlock) and id(b) not in running and b.text.strip()), "")
+        first = first_line(span, running) or ""
         if not first and kvs:
             first = " | ".join(clean(c.text) for c in sorted(kvs[0].cells, key=lambda c: (c.row, c.col))
                                if c.row == 0 and clean(c.text))
@@ -198,8 +197,7 @@ def _split_merged(item: ItemSpan) -> list[ItemSpan]:
                     break
             head, tail = item.blocks[:cut], item.blocks[cut:]
             tail_page = tail[0].page
-            first = next((re.sub(r"\s+", " ", x.text).strip() for x in tail
-                          if isinstance(x, TextBlock) and id(x) not in item.running), "")
+            first = first_line(tail, item.running) or ""
             rest = ItemSpan(None, "", tail, [], tail_page, item.next_title_page, first,
                             f"공약 {item.item_no}번의 표 뒤에 이어지지만 자기 추진상황/총사업비 칸이 없습니다",
                             item.running, item.table_index)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from ..contract import cell_number, item_key
+from ..contract import cell_number, cell_text, item_key
 from ..vocab import FUND_LABELS
 
 # Money is compared with this tolerance (백만원) because 천원 tables become fractions of 백만원.
@@ -19,6 +19,7 @@ TOL = 0.0005
 SEVERITY = "warning"
 
 num = cell_number
+text = cell_text
 
 
 def same(a: float, b: float) -> bool:
@@ -39,12 +40,6 @@ def plain(v: Optional[float]) -> object:
         return ""
     r = round(v, 6)
     return int(r) if float(r).is_integer() else r
-
-
-def text(v: Any) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return ""
-    return str(v).strip()
 
 
 def row_label(unit: str, fund: str) -> str:
