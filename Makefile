@@ -5,6 +5,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 LOG    := $(VENV)/install.log
+# What a failed install step does: say so and show the whole log.
+INSTALL_FAILED = { echo; echo "설치 실패 — 기록:"; cat $(LOG); exit 1; }
 # Options for the pipeline: make report ARGS="--quarter 2023Q2"
 ARGS   ?=
 
@@ -49,11 +51,11 @@ $(STAMP): pyproject.toml scripts/sysdeps.sh
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON)이 필요합니다 (Debian: apt-get install python3.11 python3.11-venv)"; exit 1; }
 	@mkdir -p $(VENV)
 	@printf "설치 중 (처음 한 번, 몇 분 걸립니다): 파이썬 환경"
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV) >$(LOG) 2>&1 || { echo; echo "설치 실패 — 기록:"; cat $(LOG); exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) >$(LOG) 2>&1 || $(INSTALL_FAILED)
 	@printf " … pip"
-	@$(PY) -m pip install --upgrade pip >>$(LOG) 2>&1 || { echo; echo "설치 실패 — 기록:"; cat $(LOG); exit 1; }
+	@$(PY) -m pip install --upgrade pip >>$(LOG) 2>&1 || $(INSTALL_FAILED)
 	@printf " … 패키지"
-	@$(PY) -m pip install -e '.[test]' >>$(LOG) 2>&1 || { echo; echo "설치 실패 — 기록:"; cat $(LOG); exit 1; }
+	@$(PY) -m pip install -e '.[test]' >>$(LOG) 2>&1 || $(INSTALL_FAILED)
 	@touch $(STAMP)
 	@echo " … 끝"
 

@@ -8,7 +8,6 @@ that cannot run the tasks.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -53,12 +52,10 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..run.console import err
     from .collect import collect
     from .commit import DatasetBusy
     from .engine import ClusterProblem
-
-    def err(line: str) -> None:
-        print(line, file=sys.stderr, flush=True)
 
     if not args.root.is_dir():
         err(f"{args.root}: 폴더가 아닙니다 — 보고서 파일이 든 폴더를 주세요")

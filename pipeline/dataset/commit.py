@@ -28,6 +28,7 @@ kernel when the process dies, so a killed run never leaves the dataset locked).
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -39,6 +40,7 @@ from typing import Iterable, Optional
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..fsio import atomic_write_bytes, fsync_dir
 from .layout import LOCK, MANIFEST, STAGING
 
 SEAL = "COMMIT.json"
@@ -49,16 +51,10 @@ class DatasetBusy(Exception):
 
 
 def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    """fsio.fsync_dir, best effort: a folder already gone or a file system that cannot sync folders is no reason
+    to stop a commit that is otherwise made."""
+    with contextlib.suppress(OSError):
+        fsync_dir(path)
 
 
 def write_parquet(path: Path, table: pa.Table) -> None:
@@ -116,13 +112,7 @@ class Transaction:
         seal = {"moves": moves, "deletes": sorted(d for d in set(deletes) if d not in keep)}
         for d in {(self.folder / "files" / r).parent for r in moves}:
             _fsync_dir(d)
-        tmp = self.folder / f".{SEAL}.tmp"
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(seal, f, ensure_ascii=False)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, self.folder / SEAL)
+        atomic_write_bytes(self.folder / SEAL, json.dumps(seal, ensure_ascii=False).encode("utf-8"))
         _fsync_dir(self.folder)
         apply(self.dataset, self.folder)
 

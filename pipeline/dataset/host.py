@@ -20,7 +20,6 @@ the same size.  It ends when its Dask worker closes the pipe or dies (Linux:
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -89,18 +88,10 @@ def host() -> Host:
     return h
 
 
-def _die_with_parent() -> None:
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
-
-
 def main(argv: list[str]) -> int:
-    _die_with_parent()
+    from ..run.workers import arm_parent_death
+
+    arm_parent_death()
     inp, out = Connection(int(argv[0]), writable=False), Connection(int(argv[1]), readable=False)
     from ..run.batch import process_files
 

@@ -13,10 +13,9 @@ from ..errors import InputError, describe_os_error
 from ..model import Document
 from .base import Backend, Format
 from .hancom import HwpBackend, HwpxBackend
+from .hancom.hwp import HWP3_MAGIC
 from .hancom.refusals import HWP3
 from .pdf import PdfBackend
-
-HWP3_MAGIC = b"HWP Document File V3"
 
 # In the order they are tried; each backend recognises its own magic bytes.
 BACKENDS: dict[Format, Backend] = {b.format: b for b in (PdfBackend(), HwpBackend(), HwpxBackend())}
@@ -29,7 +28,7 @@ def sniff(path: Path) -> Format:
         size = path.stat().st_size
         with open(path, "rb") as f:
             head = f.read(1024)
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:  # the same words as every command's
+    except OSError as exc:  # the same words as every command's (an I/O error too: one line, not a crash)
         raise InputError(describe_os_error(exc)) from None
     if size == 0:
         raise InputError("빈 파일입니다 (0바이트) — 내용이 담긴 파일을 다시 제출하세요")

@@ -18,6 +18,7 @@ from typing import NoReturn, Optional, Sequence
 
 from .. import __version__
 from ..dataset import cli as collect_cli
+from .console import err
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -174,10 +175,6 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _err(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
-
-
 def _not_a_folder(path: Path) -> Optional[str]:
     if path.exists() and not path.is_dir():
         return f"{path}: 폴더 자리에 파일이 있습니다 — 결과를 쓸 폴더를 지정하세요"
@@ -192,7 +189,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     bad_out = _not_a_folder(args.out)
     if bad_out:
-        _err(bad_out)
+        err(bad_out)
         return EXIT_USAGE
     cache_dir = None if args.no_cache else _cache_dir()
     results = process_files(args.files, quarter=args.quarter, jobs=args.jobs, cache_dir=cache_dir)
@@ -204,7 +201,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     try:
         write_csvs(results, args.out)
     except OSError as exc:
-        _err(str(OutputError(args.out, exc)))
+        err(str(OutputError(args.out, exc)))
         return EXIT_FAILED
     cached = sum(1 for r in results if r.cached)
     items = sum(len(r.tables.get("items", [])) for r in results if r.ok and r.tables)
@@ -248,10 +245,10 @@ def cmd_tables(args: argparse.Namespace) -> int:
         try:
             paged = backend_for(args.file).paged
         except (InputError, OSError) as exc:
-            _err(f"{args.file}: {exc}")
+            err(f"{args.file}: {exc}")
             return EXIT_FAILED
         if not paged:
-            _err(f"{args.file}: --pages와 --png는 PDF에만 쓸 수 있습니다 (이 형식에는 정해진 쪽이 없습니다)")
+            err(f"{args.file}: --pages와 --png는 PDF에만 쓸 수 있습니다 (이 형식에는 정해진 쪽이 없습니다)")
             return EXIT_USAGE
         if args.pages:
             ranges = list(_ranges(args.pages))
@@ -264,14 +261,14 @@ def cmd_tables(args: argparse.Namespace) -> int:
     for key in sorted(results, key=str):
         status, value, detail = results[key]
         if status != "ok":
-            _err(f"{args.file}: {value}")
+            err(f"{args.file}: {value}")
             if args.debug and detail:
-                _err(detail)
+                err(detail)
             return EXIT_FAILED
     parts = [results[i][1] for i in range(len(ranges))]
     doc = parts[0] if len(parts) == 1 else join_parts(args.file, parts)
     if debug_dir:
-        _err(f"{args.file}: 쪽 그림 {len(results['png'][1])}장을 {debug_dir}에 썼습니다")
+        err(f"{args.file}: 쪽 그림 {len(results['png'][1])}장을 {debug_dir}에 썼습니다")
     if args.json:
         json.dump(doc.tables_json(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -303,18 +300,18 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     bad_out = _not_a_folder(args.out)
     if bad_out:
-        _err(bad_out)
+        err(bad_out)
         return EXIT_USAGE
     try:
         old_q, old = load_side(args.old, args.archive)
         new_q, new = load_side(args.new, args.archive)
     except (FileNotFoundError, InputError) as exc:
-        _err(str(exc))
+        err(str(exc))
         return EXIT_USAGE
     try:
         d, paths = write_diff(old, new, args.out, before=old_q, after=new_q, pdf=not args.no_pdf)
     except OSError as exc:
-        _err(str(OutputError(args.out, exc)))
+        err(str(OutputError(args.out, exc)))
         return EXIT_FAILED
     print(f"{old_q} → {new_q}: {change_counts(d)} — " + ", ".join(str(p) for p in paths))
     return EXIT_OK
@@ -337,17 +334,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         return handlers[args.command](args)
     except OutputError as exc:  # nothing could be written where it had to be (the temporary folder, say)
-        _err(str(exc))
+        err(str(exc))
         return EXIT_FAILED
     except KeyboardInterrupt:
-        _err("중단했습니다")
+        err("중단했습니다")
         return 130
     except BrokenPipeError:
         return EXIT_OK
     except Exception:  # noqa: BLE001 — a bug of ours: one line, the traceback only for developers
         if args.debug:
-            _err(traceback.format_exc().rstrip())
-        _err("내부 오류로 멈췄습니다 — --debug를 붙여 다시 실행한 출력과 함께 파이프라인 담당자에게 알려 주세요")
+            err(traceback.format_exc().rstrip())
+        err("내부 오류로 멈췄습니다 — --debug를 붙여 다시 실행한 출력과 함께 파이프라인 담당자에게 알려 주세요")
         return EXIT_FAILED
 
 

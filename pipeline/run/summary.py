@@ -13,15 +13,14 @@ from typing import Optional
 
 import pandas as pd
 
+from ..vocab import CHANGE_LABELS, SEVERITIES_TO_FIX, SEVERITY_LABELS
 from .batch import FileResult
 from .console import say, table
 from .inputs import InputScan
 
 STATUS_WORDS = {"ok": "읽음", "error": "못 읽음", "no_items": "카드 없음", "internal": "내부 오류"}
-SEVERITY_WORDS = {"error": "오류", "warning": "경고", "info": "정보"}
-LISTED_SEVERITIES = ("error", "warning")
 MAX_LISTED = 20
-CHANGE_WORDS = {"added": "추가", "changed": "변경", "removed": "삭제"}
+CHANGE_ORDER = ("added", "changed", "removed")  # how the console counts a diff's changes (words: vocab)
 TABLE_WORDS = {"items": "사업", "budget": "예산", "plan": "계획", "performance": "실적", "findings": "검토 의견"}
 
 
@@ -56,7 +55,7 @@ def change_counts(d: Optional[pd.DataFrame]) -> str:
     if not n:
         return "변경 없음"
     counts = d["change"].value_counts()
-    parts = [f"{w} {int(counts[c])}" for c, w in CHANGE_WORDS.items() if c in counts]
+    parts = [f"{CHANGE_LABELS[c]} {int(counts[c])}" for c in CHANGE_ORDER if c in counts]
     return f"변경 {n}건: " + ", ".join(parts)
 
 
@@ -94,14 +93,14 @@ def _findings_lines(q: str, f: Optional[pd.DataFrame]) -> list[str]:
     if f is None or not len(f):
         return []
     out = []
-    listed = f[f["severity"].isin(LISTED_SEVERITIES)]
+    listed = f[f["severity"].isin(SEVERITIES_TO_FIX)]
     for row in listed.head(MAX_LISTED).to_dict("records"):
         where = [f"항목 {row.get('item_no')}"] if str(row.get("item_no", "")).strip() else []
         for col, fmt in (("source_file", "{}"), ("page", "{}쪽")):
             v = str(row.get(col, "") or "").strip()
             if v:
                 where.append(fmt.format(v))
-        out.append(f"    [{SEVERITY_WORDS.get(str(row['severity']), row['severity'])}] {q} {' '.join(where)}: "
+        out.append(f"    [{SEVERITY_LABELS.get(str(row['severity']), row['severity'])}] {q} {' '.join(where)}: "
                    f"{row.get('message', '')}")
     if len(listed) > MAX_LISTED:
         out.append(f"    … 외 {len(listed) - MAX_LISTED}건")

@@ -134,17 +134,21 @@ def _limit_memory() -> None:
 PR_SET_PDEATHSIG = 1
 
 
+def arm_parent_death() -> bool:
+    """Ask Linux to SIGKILL this process when its parent ends (prctl PR_SET_PDEATHSIG); False where it cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
 def _die_with_parent(parent: int) -> None:
     """Make sure this worker ends when the process that started it does (even by SIGKILL)."""
-    armed = False
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
-        except (OSError, AttributeError):
-            armed = False
+    armed = arm_parent_death()
     if os.getppid() != parent:  # the parent died before the signal was armed
         os._exit(1)
     if not armed:

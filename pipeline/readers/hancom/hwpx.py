@@ -30,9 +30,9 @@ _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, dtd_validation=False, recover=False
 )
 
-# libxml2 error codes the reader words itself (xmlerror.h): a depth/size limit, an undefined &name;.
-_ERR_RESOURCE_LIMIT = 114
-_ERR_UNDECLARED_ENTITY = 26
+# libxml2 error codes the reader words itself: a depth/size limit, an undefined &name;.
+_ERR_RESOURCE_LIMIT = etree.ErrorTypes.ERR_RESOURCE_LIMIT
+_ERR_UNDECLARED_ENTITY = etree.ErrorTypes.ERR_UNDECLARED_ENTITY
 _MAX_DEPTH = 256  # libxml2's element depth without XML_PARSE_HUGE; OWPML nests ~6 levels per nested table
 
 # Inline elements of hp:t and what they read as.

@@ -16,12 +16,11 @@ import sys
 from array import array
 from typing import BinaryIO, Callable
 
+from olefile import ENDOFCHAIN, FREESECT, NOSTREAM  # the sector markers, as olefile names them
+
 from ...errors import InputError
 from .refusals import damaged
 
-ENDOFCHAIN = 0xFFFFFFFE
-FREESECT = 0xFFFFFFFF
-NOSTREAM = 0xFFFFFFFF
 HEADER_FAT_SLOTS = 109  # FAT sector numbers held in the header itself
 ENTRY = 128  # bytes of a directory entry
 UINT32 = "I" if array("I").itemsize == 4 else "L"
