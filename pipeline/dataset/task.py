@@ -101,8 +101,7 @@ def read_one(file: str, data: bytes, folder_quarter: Optional[str], version: str
         out.status, out.reason, out.detail = r.status, r.message, r.detail
         if r.ok and r.tables is not None:
             items = r.tables["items"]
-            bodies = [b for b in items.get("src_body", []) if isinstance(b, str) and b.strip()]
-            out.body = bodies[0].strip() if bodies else None
+            out.body = r.body()
             quarters = [q for q in items["report_quarter"] if isinstance(q, str) and q]
             out.quarter = quarters[0] if quarters else folder_quarter
             out.items = len(items)

@@ -82,6 +82,13 @@ class FileResult:
         f = self.tables.get("findings") if self.tables else None
         return int((f["severity"] == "info").sum()) if f is not None and len(f) else 0
 
+    def body(self) -> Optional[str]:
+        """The reporting government the document names (the normaliser's ``src_body``), None when it names none."""
+        items = self.tables.get("items") if self.tables else None
+        if items is None or "src_body" not in items:
+            return None
+        return next((v.strip() for v in items["src_body"] if isinstance(v, str) and v.strip()), None)
+
     def figures(self) -> Optional[tuple[int, int]]:
         """(figures read, figures not read) of the file's contract tables; None when not known (old cache)."""
         f = self.tables.get("figures") if self.tables else None

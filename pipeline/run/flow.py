@@ -118,14 +118,8 @@ def _templates_fingerprint() -> str:
 
 
 def _body(parts: list[FileResult]) -> Optional[str]:
-    """The reporting government named by the documents themselves (normaliser's ``src_body``), if any."""
-    for r in parts:
-        items = r.tables.get("items") if r.tables else None
-        if items is not None and "src_body" in items and len(items):
-            for v in items["src_body"]:
-                if isinstance(v, str) and v.strip():
-                    return v.strip()
-    return None
+    """The reporting government named by the documents themselves (the first file that names one)."""
+    return next((b for r in parts if (b := r.body())), None)
 
 
 def _clash(run: Run, parts: list[FileResult]) -> Optional[str]:
